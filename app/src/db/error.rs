@@ -1,0 +1,62 @@
+//! Errors from the database layer, classified for the layers above.
+
+use thiserror::Error;
+
+/// What went wrong in the database, in the terms callers act on. The
+/// underlying `sqlx::Error` is kept as the source for logs; it never reaches
+/// a response.
+#[derive(Debug, Error)]
+pub enum DbError {
+    /// The database cannot be reached or the pool is exhausted: retry later.
+    #[error("the database is unavailable")]
+    Unavailable(#[source] sqlx::Error),
+    /// The database refused the statement for lack of privilege or by a
+    /// row-level security check (SQLSTATE 42501).
+    #[error("the database refused the operation")]
+    Forbidden(#[source] sqlx::Error),
+    /// A unique or exclusion constraint, by name, so callers can turn it into
+    /// a message for the field concerned.
+    #[error("a constraint was violated: {constraint}")]
+    Conflict {
+        constraint: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// Anything else: a bug or an unexpected state.
+    #[error("unexpected database error")]
+    Other(#[source] sqlx::Error),
+}
+
+impl DbError {
+    /// The constraint a `Conflict` names, if this is one.
+    pub fn constraint(&self) -> Option<&str> {
+        match self {
+            DbError::Conflict { constraint, .. } => Some(constraint),
+            _ => None,
+        }
+    }
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_) => DbError::Unavailable(error),
+            sqlx::Error::Database(db) => match db.code().as_deref() {
+                Some("42501") => DbError::Forbidden(error),
+                // unique_violation, exclusion_violation
+                Some("23505") | Some("23P01") => DbError::Conflict {
+                    constraint: db.constraint().unwrap_or_default().to_owned(),
+                    source: error,
+                },
+                // admin_shutdown, crash_shutdown, cannot_connect_now: the
+                // server is restarting.
+                Some("57P01") | Some("57P02") | Some("57P03") => DbError::Unavailable(error),
+                _ => DbError::Other(error),
+            },
+            _ => DbError::Other(error),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! The only door to Postgres.
+//!
+//! - [`Db`] holds the pool of the app's database role. The pool is private to
+//!   this module: nothing outside `db` can run SQL except through the two
+//!   entries below.
+//! - [`TenantTx`] is the entry for tenant data: a transaction bound to the
+//!   caller's tenant, made only from a verified `Identity`. Every repository
+//!   function ([`projects`], [`tasks`]) takes `&mut TenantTx`.
+//! - [`system`] is the separately named entry for work that belongs to no
+//!   tenant yet (onboarding a tenant, health checks). Grep for `system::` to
+//!   review every such use.
+//!
+//! Row-level security in Postgres enforces the same rule underneath: a query
+//! that forgot its tenant returns nothing rather than everyone's rows.
+
+mod error;
+pub mod projects;
+pub mod system;
+pub mod tasks;
+mod tenant_tx;
+
+pub use error::DbError;
+pub use sqlx::postgres::PgConnectOptions;
+pub use tenant_tx::TenantTx;
+
+use sqlx::{PgPool, migrate::Migrator, postgres::PgPoolOptions};
+use std::time::Duration;
+
+/// The schema migrations, embedded in the binary. They run as the owner role
+/// (see [`migrate`]), never as the app role.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+
+/// The app role's connection pool. Cloning is cheap (the pool is shared).
+#[derive(Clone)]
+pub struct Db {
+    pool: PgPool,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("size", &self.pool.size())
+            .finish()
+    }
+}
+
+impl Db {
+    /// A pool that connects on first use, so the server starts (and answers
+    /// `/healthz` with 503) even while the database is still coming up.
+    pub fn connect_lazy(options: PgConnectOptions, max_connections: u32) -> Self {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            // Fail a request quickly with 503 rather than hang it when the
+            // database is down or the pool is exhausted.
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_lazy_with(options);
+        Self { pool }
+    }
+
+    /// Whether the database answers. Not tenant work: it reads no table.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection; used at shutdown.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The raw pool, so tests can inspect what a pooled connection carries
+    /// between uses. Test builds only (see `Identity::for_tests`).
+    #[cfg(feature = "test-support")]
+    pub fn pool_for_tests(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+/// Applies pending migrations over a connection as the owner role.
+pub async fn migrate(owner: PgConnectOptions) -> Result<(), sqlx::migrate::MigrateError> {
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(owner)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    pool.close().await;
+    Ok(())
+}

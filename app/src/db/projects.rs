@@ -1,0 +1,167 @@
+//! Projects of the caller's tenant.
+
+use super::{DbError, TenantTx};
+use crate::domain::{Description, ProjectName};
+use crate::model::{PageRequest, Paged, Project};
+use uuid::Uuid;
+
+/// Which projects to list.
+#[derive(Clone, Debug, Default)]
+pub struct ProjectFilter {
+    /// A case-insensitive substring of the name; `None` lists all.
+    pub search: Option<String>,
+    pub include_archived: bool,
+}
+
+pub async fn create(
+    tx: &mut TenantTx,
+    name: &ProjectName,
+    description: &Description,
+) -> Result<Project, DbError> {
+    let tenant = tx.tenant_id().as_uuid();
+    let project = sqlx::query_as!(
+        Project,
+        r#"insert into projects (tenant_id, name, description)
+           values ($1, $2, $3)
+           returning id, name, description, archived_at is not null as "archived!",
+                     created_at, updated_at"#,
+        tenant,
+        name.as_str(),
+        description.as_str()
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(project)
+}
+
+/// The project with this id, if the caller's tenant has one.
+pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Option<Project>, DbError> {
+    let project = sqlx::query_as!(
+        Project,
+        r#"select id, name, description, archived_at is not null as "archived!",
+                  created_at, updated_at
+           from projects where id = $1"#,
+        id
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(project)
+}
+
+/// One page of the tenant's projects, by name.
+pub async fn list(
+    tx: &mut TenantTx,
+    filter: &ProjectFilter,
+    page: PageRequest,
+) -> Result<Paged<Project>, DbError> {
+    let pattern = filter.search.as_deref().map(like_pattern);
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from projects
+           where ($1::text is null or name ilike $1)
+             and ($2 or archived_at is null)"#,
+        pattern.as_deref(),
+        filter.include_archived
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    let items = sqlx::query_as!(
+        Project,
+        r#"select id, name, description, archived_at is not null as "archived!",
+                  created_at, updated_at
+           from projects
+           where ($1::text is null or name ilike $1)
+             and ($2 or archived_at is null)
+           order by lower(name), id
+           limit $3 offset $4"#,
+        pattern.as_deref(),
+        filter.include_archived,
+        page.limit(),
+        page.offset()
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(Paged {
+        items,
+        // count(*) is never negative.
+        total: u64::try_from(total).unwrap_or_default(),
+        page,
+    })
+}
+
+/// Renames and re-describes a project; `None` if the tenant has no such project.
+pub async fn update(
+    tx: &mut TenantTx,
+    id: Uuid,
+    name: &ProjectName,
+    description: &Description,
+) -> Result<Option<Project>, DbError> {
+    let project = sqlx::query_as!(
+        Project,
+        r#"update projects set name = $2, description = $3, updated_at = now()
+           where id = $1
+           returning id, name, description, archived_at is not null as "archived!",
+                     created_at, updated_at"#,
+        id,
+        name.as_str(),
+        description.as_str()
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(project)
+}
+
+/// Archives or restores a project; `None` if the tenant has no such project.
+pub async fn set_archived(
+    tx: &mut TenantTx,
+    id: Uuid,
+    archived: bool,
+) -> Result<Option<Project>, DbError> {
+    let project = sqlx::query_as!(
+        Project,
+        r#"update projects
+           set archived_at = case when $2 then coalesce(archived_at, now()) end,
+               updated_at = now()
+           where id = $1
+           returning id, name, description, archived_at is not null as "archived!",
+                     created_at, updated_at"#,
+        id,
+        archived
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(project)
+}
+
+/// Deletes a project and its tasks; `false` if the tenant has no such project.
+pub async fn delete(tx: &mut TenantTx, id: Uuid) -> Result<bool, DbError> {
+    let done = sqlx::query!("delete from projects where id = $1", id)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// An ILIKE pattern matching `needle` anywhere, with its own `%`, `_` and `\`
+/// taken literally.
+fn like_pattern(needle: &str) -> String {
+    let mut pattern = String::with_capacity(needle.len() + 2);
+    pattern.push('%');
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_wildcards_in_a_search_are_literal() {
+        assert_eq!(like_pattern("a%b_c\\d"), "%a\\%b\\_c\\\\d%");
+        assert_eq!(like_pattern(""), "%%");
+    }
+}

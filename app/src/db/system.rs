@@ -1,0 +1,29 @@
+//! The system entry: database work that belongs to no existing tenant.
+//!
+//! Everything here is reviewed as privileged code. It still runs as the app
+//! role under row-level security; it differs from `TenantTx::begin` only in
+//! where the tenant id comes from.
+
+use super::{Db, DbError, TenantTx};
+use crate::domain::TenantName;
+use crate::identity::TenantId;
+use uuid::Uuid;
+
+/// Creates a tenant and returns its id (operator onboarding).
+///
+/// The new row is written inside a transaction bound to the new id, so the
+/// tenants table's policy accepts it exactly as it would any other tenant's
+/// own row: no policy has an exception for onboarding.
+pub async fn create_tenant(db: &Db, name: &TenantName) -> Result<TenantId, DbError> {
+    let tenant = TenantId::from_uuid(Uuid::new_v4());
+    let mut tx = TenantTx::begin_for(&db.pool, tenant, false).await?;
+    sqlx::query!(
+        "insert into tenants (tenant_id, name) values ($1, $2)",
+        tenant.as_uuid(),
+        name.as_str()
+    )
+    .execute(tx.conn())
+    .await?;
+    tx.commit().await?;
+    Ok(tenant)
+}

@@ -1,0 +1,106 @@
+//! Tasks of the caller's tenant's projects.
+
+use super::{DbError, TenantTx};
+use crate::domain::{Description, TaskTitle};
+use crate::model::Task;
+use uuid::Uuid;
+
+/// Adds a task to a project; `None` if the tenant has no such project (an id
+/// of another tenant's project looks exactly like an id that does not exist).
+pub async fn create(
+    tx: &mut TenantTx,
+    project_id: Uuid,
+    title: &TaskTitle,
+    description: &Description,
+) -> Result<Option<Task>, DbError> {
+    let tenant = tx.tenant_id().as_uuid();
+    // Insert-select: the project must be visible to this tenant, or nothing
+    // is inserted. The composite foreign key would refuse it anyway.
+    let task = sqlx::query_as!(
+        Task,
+        r#"insert into tasks (tenant_id, project_id, title, description)
+           select $1, p.id, $3, $4 from projects p where p.id = $2
+           returning id, project_id, title, description, done_at is not null as "done!",
+                     assignee_id, created_at, updated_at"#,
+        tenant,
+        project_id,
+        title.as_str(),
+        description.as_str()
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(task)
+}
+
+pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Option<Task>, DbError> {
+    let task = sqlx::query_as!(
+        Task,
+        r#"select id, project_id, title, description, done_at is not null as "done!",
+                  assignee_id, created_at, updated_at
+           from tasks where id = $1"#,
+        id
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(task)
+}
+
+/// A project's tasks: open ones first, then by creation.
+pub async fn list_for_project(tx: &mut TenantTx, project_id: Uuid) -> Result<Vec<Task>, DbError> {
+    let tasks = sqlx::query_as!(
+        Task,
+        r#"select id, project_id, title, description, done_at is not null as "done!",
+                  assignee_id, created_at, updated_at
+           from tasks where project_id = $1
+           order by done_at is not null, created_at, id"#,
+        project_id
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(tasks)
+}
+
+pub async fn update(
+    tx: &mut TenantTx,
+    id: Uuid,
+    title: &TaskTitle,
+    description: &Description,
+) -> Result<Option<Task>, DbError> {
+    let task = sqlx::query_as!(
+        Task,
+        r#"update tasks set title = $2, description = $3, updated_at = now()
+           where id = $1
+           returning id, project_id, title, description, done_at is not null as "done!",
+                     assignee_id, created_at, updated_at"#,
+        id,
+        title.as_str(),
+        description.as_str()
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(task)
+}
+
+/// Marks a task done or open again; `None` if the tenant has no such task.
+pub async fn set_done(tx: &mut TenantTx, id: Uuid, done: bool) -> Result<Option<Task>, DbError> {
+    let task = sqlx::query_as!(
+        Task,
+        r#"update tasks
+           set done_at = case when $2 then coalesce(done_at, now()) end, updated_at = now()
+           where id = $1
+           returning id, project_id, title, description, done_at is not null as "done!",
+                     assignee_id, created_at, updated_at"#,
+        id,
+        done
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(task)
+}
+
+pub async fn delete(tx: &mut TenantTx, id: Uuid) -> Result<bool, DbError> {
+    let done = sqlx::query!("delete from tasks where id = $1", id)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,76 @@
+//! The Leptos application: pages and components (both sides), the types they
+//! share, and — behind the `ssr` feature — everything a server function may
+//! touch on the server.
+//!
+//! Layers, top to bottom:
+//! - [`shell`] and [`App`]: the HTML document and the router;
+//! - [`pages`]: one module per page;
+//! - [`model`] and [`domain`]: data the pages show, and validated input;
+//! - [`role`]: the Cognito groups the product knows;
+//! - `identity` (ssr): who is calling, for which tenant — only ever built from
+//!   a verified sign-in;
+//! - `db` (ssr): the only door to Postgres — `TenantTx` for tenant data, a
+//!   separately named `system` entry for work that belongs to no tenant, and
+//!   the repositories, which take `&mut TenantTx`.
+
+pub mod domain;
+pub mod model;
+pub mod pages;
+pub mod role;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod identity;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+/// The whole HTML document, rendered on the server around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application root: metadata, stylesheet and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/saas.css" />
+        <Title text="Saas" />
+        <Router>
+            <main>
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=StaticSegment("") view=pages::home::HomePage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The browser entry point: attaches the client to the server-rendered DOM.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,127 @@
+//! Tenant data as the pages show it. Plain data, shared by server and browser;
+//! the repositories in `db` produce it.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A project of the caller's tenant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub archived: bool,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// A task within a project.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: Uuid,
+    pub project_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub done: bool,
+    pub assignee_id: Option<Uuid>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// One page of a longer list, with the total so the UI can page through it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: PageRequest,
+}
+
+impl<T> Paged<T> {
+    /// The number of pages the total fills (at least one, for the empty state).
+    pub fn page_count(&self) -> u32 {
+        let per_page = u64::from(self.page.per_page());
+        u32::try_from(self.total.div_ceil(per_page).max(1)).unwrap_or(u32::MAX)
+    }
+}
+
+/// Which page of a list to show. Clamped on construction, so a hostile query
+/// string cannot ask for a million rows or a negative offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageRequest {
+    page: u32,
+    per_page: u32,
+}
+
+impl PageRequest {
+    pub const MAX_PER_PAGE: u32 = 100;
+    pub const DEFAULT_PER_PAGE: u32 = 20;
+
+    /// Page numbers start at 1; out-of-range values are clamped.
+    pub fn new(page: u32, per_page: u32) -> Self {
+        Self {
+            page: page.max(1),
+            per_page: per_page.clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    pub fn page(self) -> u32 {
+        self.page
+    }
+
+    pub fn per_page(self) -> u32 {
+        self.per_page
+    }
+
+    /// Rows to skip, for SQL `offset`.
+    pub fn offset(self) -> i64 {
+        i64::from(self.page - 1) * i64::from(self.per_page)
+    }
+
+    /// Rows to return, for SQL `limit`.
+    pub fn limit(self) -> i64 {
+        i64::from(self.per_page)
+    }
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self::new(1, Self::DEFAULT_PER_PAGE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_requests_are_clamped() {
+        let first = PageRequest::new(0, 0);
+        assert_eq!((first.page(), first.per_page()), (1, 1));
+        let huge = PageRequest::new(3, 10_000);
+        assert_eq!(huge.per_page(), PageRequest::MAX_PER_PAGE);
+        assert_eq!(huge.offset(), 200);
+    }
+
+    #[test]
+    fn the_offset_of_the_last_page_does_not_overflow() {
+        let last = PageRequest::new(u32::MAX, PageRequest::MAX_PER_PAGE);
+        assert_eq!(last.offset(), i64::from(u32::MAX - 1) * 100);
+    }
+
+    #[test]
+    fn an_empty_list_has_one_page() {
+        let empty: Paged<()> = Paged {
+            items: vec![],
+            total: 0,
+            page: PageRequest::default(),
+        };
+        assert_eq!(empty.page_count(), 1);
+        let full: Paged<()> = Paged {
+            items: vec![],
+            total: 41,
+            page: PageRequest::new(1, 20),
+        };
+        assert_eq!(full.page_count(), 3);
+    }
+}

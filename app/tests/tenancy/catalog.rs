@@ -1,0 +1,225 @@
+//! The catalog, read as the app role: nobody bypasses row-level security.
+
+use crate::fixtures::app_options;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection};
+
+/// Tables that hold no tenant data and so have no `tenant_id`. Each entry is a
+/// decision: a new table without `tenant_id` fails the test until added here.
+const NOT_TENANT_TABLES: &[&str] = &["_sqlx_migrations"];
+
+/// SECURITY DEFINER functions allowed in the app's schemas. None yet.
+const DEFINER_FUNCTIONS: &[&str] = &[];
+
+async fn connect_as_app(test_db: &PgConnectOptions) -> PgConnection {
+    PgConnection::connect_with(&app_options(test_db))
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_app_role_cannot_bypass_row_level_security(_: PgPoolOptions, db: PgConnectOptions) {
+    let mut conn = connect_as_app(&db).await;
+    let (user, superuser, bypass, createrole, createdb): (String, bool, bool, bool, bool) =
+        sqlx::query_as(
+            "select rolname::text, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb
+             from pg_roles where rolname = current_user",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(user, "saas_app");
+    assert!(!superuser && !bypass && !createrole && !createdb);
+
+    // Nor can any role it may switch to.
+    let escalations: Vec<String> = sqlx::query_scalar(
+        "select r.rolname::text from pg_roles r
+         where pg_has_role(current_user, r.oid, 'usage') and r.rolname <> current_user
+           and (r.rolsuper or r.rolbypassrls or r.rolcreaterole)",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert!(escalations.is_empty(), "app role reaches {escalations:?}");
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_app_roles_own_nothing(_: PgPoolOptions, db: PgConnectOptions) {
+    let mut conn = connect_as_app(&db).await;
+    let owned: Vec<String> = sqlx::query_scalar(
+        "with ours as (select oid from pg_roles where rolname in ('saas_app', 'saas_readonly'))
+         select 'relation ' || relname from pg_class where relowner in (select oid from ours)
+         union all select 'function ' || proname from pg_proc where proowner in (select oid from ours)
+         union all select 'schema ' || nspname from pg_namespace where nspowner in (select oid from ours)
+         union all select 'type ' || typname from pg_type where typowner in (select oid from ours)
+         union all select 'database ' || datname from pg_database where datdba in (select oid from ours)",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert!(owned.is_empty(), "owned by an app role: {owned:?}");
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn every_tenant_table_forces_rls_with_all_four_policies(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let mut conn = connect_as_app(&db).await;
+    let tables: Vec<(String, bool, bool, bool)> = sqlx::query_as(
+        "select c.relname::text, c.relrowsecurity, c.relforcerowsecurity,
+                exists (select from pg_attribute a
+                        where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where c.relkind in ('r', 'p') and n.nspname not in ('pg_catalog', 'information_schema')
+         order by 1",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert!(
+        tables.iter().any(|(name, ..)| name == "projects"),
+        "the catalog query saw no tables"
+    );
+
+    for (table, enabled, forced, has_tenant) in &tables {
+        if !has_tenant {
+            assert!(
+                NOT_TENANT_TABLES.contains(&table.as_str()),
+                "{table} has no tenant_id and is not on the allowlist"
+            );
+            continue;
+        }
+        assert!(enabled, "{table}: row-level security is not enabled");
+        assert!(forced, "{table}: row-level security is not forced");
+
+        let commands: Vec<String> = sqlx::query_scalar(
+            "select cmd from pg_policies where schemaname = 'public' and tablename = $1",
+        )
+        .bind(table)
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        for needed in ["SELECT", "INSERT", "UPDATE", "DELETE"] {
+            assert!(
+                commands.iter().any(|c| c == needed || c == "ALL"),
+                "{table}: no policy for {needed} (has {commands:?})"
+            );
+        }
+    }
+}
+
+/// Permissive policies OR together, so every one must carry the tenant
+/// predicate; and none may fall back to "all rows" when no tenant is set.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn every_policy_is_keyed_by_the_tenant_and_fails_closed(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let mut conn = connect_as_app(&db).await;
+    let policies: Vec<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "select tablename::text, policyname::text, cmd, qual, with_check from pg_policies",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert!(!policies.is_empty());
+    let predicate = "(tenant_id = ( SELECT app.current_tenant() AS current_tenant))";
+    for (table, name, cmd, using, check) in policies {
+        let expressions = match cmd.as_str() {
+            "INSERT" => vec![check],
+            "SELECT" | "DELETE" => vec![using],
+            _ => vec![using, check],
+        };
+        for expression in expressions {
+            let expression = expression.unwrap_or_default();
+            assert_eq!(expression, predicate, "{table}.{name} ({cmd})");
+        }
+    }
+
+    // The function the predicate calls: null (no rows) for a missing or empty
+    // setting, never a default.
+    let source: String = sqlx::query_scalar(
+        "select prosrc from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+         where n.nspname = 'app' and p.proname = 'current_tenant'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    let lowered = source.to_lowercase();
+    assert!(
+        lowered.contains("nullif(current_setting('app.tenant_id', true), '')"),
+        "{source}"
+    );
+    assert!(
+        !lowered.contains("coalesce") && !lowered.contains("is null"),
+        "{source}"
+    );
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_app_roles_have_no_truncate_references_or_trigger(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let mut conn = connect_as_app(&db).await;
+    let grants: Vec<(String, String, String)> = sqlx::query_as(
+        "select r.rolname::text, c.relname::text, p.privilege
+         from pg_class c
+         join pg_namespace n on n.oid = c.relnamespace
+         cross join (values ('saas_app'), ('saas_readonly')) as r(rolname)
+         cross join (values ('TRUNCATE'), ('REFERENCES'), ('TRIGGER')) as p(privilege)
+         where c.relkind in ('r', 'p', 'v', 'm') and n.nspname = 'public'
+           and has_table_privilege(r.rolname, c.oid, p.privilege)",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert!(grants.is_empty(), "dangerous grants: {grants:?}");
+
+    // The read-only role can read and do nothing else.
+    let writes: Vec<(String, String)> = sqlx::query_as(
+        "select c.relname::text, p.privilege
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         cross join (values ('INSERT'), ('UPDATE'), ('DELETE')) as p(privilege)
+         where c.relkind in ('r', 'p') and n.nspname = 'public'
+           and has_table_privilege('saas_readonly', c.oid, p.privilege)",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert!(writes.is_empty(), "saas_readonly may write: {writes:?}");
+}
+
+/// Views run as their owner unless `security_invoker` is set, and SECURITY
+/// DEFINER functions as theirs: both would step around the policies.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn no_view_or_function_steps_around_the_policies(_: PgPoolOptions, db: PgConnectOptions) {
+    let mut conn = connect_as_app(&db).await;
+    let views: Vec<String> = sqlx::query_scalar(
+        "select c.relname::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where c.relkind in ('v', 'm') and n.nspname in ('public', 'app')
+           and not coalesce('security_invoker=true' = any (c.reloptions), false)",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert!(
+        views.is_empty(),
+        "views without security_invoker: {views:?}"
+    );
+
+    let definers: Vec<String> = sqlx::query_scalar(
+        "select n.nspname || '.' || p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+         where p.prosecdef and n.nspname in ('public', 'app')",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    for name in &definers {
+        assert!(
+            DEFINER_FUNCTIONS.contains(&name.as_str()),
+            "SECURITY DEFINER function {name}"
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! Shared set-up: the app-role pool and two seeded tenants.
+
+use app::db::{Db, TenantTx, projects, system, tasks};
+use app::domain::{Description, ProjectName, TaskTitle, TenantName};
+use app::identity::{Identity, TenantId};
+use app::model::{Project, Task};
+use app::role::Role;
+use sqlx::postgres::PgConnectOptions;
+use std::str::FromStr;
+
+/// A pool of the app role on this test's database.
+pub fn app_db(test_db: &PgConnectOptions, max_connections: u32) -> Db {
+    Db::connect_lazy(app_options(test_db), max_connections)
+}
+
+/// Connection options of the app role for this test's database.
+pub fn app_options(test_db: &PgConnectOptions) -> PgConnectOptions {
+    let url = std::env::var("APP_DATABASE_URL")
+        .expect("APP_DATABASE_URL must name the app role (make test sets it)");
+    let app = PgConnectOptions::from_str(&url).expect("APP_DATABASE_URL is a postgres URL");
+    assert_ne!(
+        app.get_username(),
+        "postgres",
+        "the tests must run as the app role"
+    );
+    app.database(test_db.get_database().expect("sqlx::test names a database"))
+}
+
+/// One seeded tenant: an identity of each role, a project with one task.
+pub struct Tenant {
+    pub id: TenantId,
+    pub project: Project,
+    pub task: Task,
+}
+
+impl Tenant {
+    pub fn as_role(&self, role: Role) -> Identity {
+        Identity::for_tests(self.id, role, &format!("{}-{}", self.id, role))
+    }
+
+    pub fn member(&self) -> Identity {
+        self.as_role(Role::Member)
+    }
+}
+
+pub async fn seed_tenant(db: &Db, name: &str) -> Tenant {
+    let id = system::create_tenant(db, &TenantName::parse(name).unwrap())
+        .await
+        .expect("create tenant");
+    let who = Identity::for_tests(id, Role::Member, "seed");
+    let mut tx = TenantTx::begin(db, &who).await.unwrap();
+    let project = projects::create(
+        &mut tx,
+        &ProjectName::parse(&format!("{name} project")).unwrap(),
+        &Description::parse("seeded").unwrap(),
+    )
+    .await
+    .unwrap();
+    let task = tasks::create(
+        &mut tx,
+        project.id,
+        &TaskTitle::parse(&format!("{name} task")).unwrap(),
+        &Description::parse("").unwrap(),
+    )
+    .await
+    .unwrap()
+    .expect("the project is the tenant's own");
+    tx.commit().await.unwrap();
+    Tenant { id, project, task }
+}
+
+/// Tenants A and B, each with a project and a task.
+pub async fn two_tenants(db: &Db) -> (Tenant, Tenant) {
+    (
+        seed_tenant(db, "Tenant A").await,
+        seed_tenant(db, "Tenant B").await,
+    )
+}
+
+/// The SQLSTATE of a database error, for asserting on it.
+pub fn sqlstate(error: &sqlx::Error) -> Option<String> {
+    error
+        .as_database_error()
+        .and_then(|e| e.code())
+        .map(|c| c.into_owned())
+}

@@ -1,0 +1,26 @@
+//! `GET /healthz`: whether this instance can serve, database included.
+
+use app::db::Db;
+use axum::{
+    Json,
+    extract::State,
+    http::{StatusCode, header},
+    response::IntoResponse,
+};
+use serde_json::json;
+
+/// 200 when the database answers, 503 when it does not, so a load balancer
+/// takes the instance out until it does.
+pub async fn healthz(State(db): State<Db>) -> impl IntoResponse {
+    let (status, body) = match db.ping().await {
+        Ok(()) => (StatusCode::OK, json!({ "status": "ok", "database": "ok" })),
+        Err(error) => {
+            tracing::warn!(error = %crate::telemetry::chain(&error), "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                json!({ "status": "unavailable", "database": "unreachable" }),
+            )
+        }
+    };
+    (status, [(header::CACHE_CONTROL, "no-store")], Json(body))
+}

@@ -1,0 +1,152 @@
+//! Builds the server: the router with its layers, bound to a listener.
+//!
+//! `main` and the integration tests use the same path: [`Application::build`]
+//! binds (port 0 gives a free one), [`Application::local_addr`] says where,
+//! and [`Application::run_until`] serves until the given future completes.
+
+use crate::config::ServeConfig;
+use crate::{headers, routes};
+use app::db::Db;
+use axum::{
+    Router,
+    extract::FromRef,
+    http::{HeaderName, Request},
+    routing::{get, post},
+};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::{future::Future, net::SocketAddr};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+/// What handlers can extract as `State<…>`.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    db: Db,
+}
+
+impl Application {
+    /// Connects (lazily) to the database and binds `leptos.site_addr`.
+    pub async fn build(config: ServeConfig, leptos: LeptosOptions) -> std::io::Result<Self> {
+        let db = Db::connect_lazy(config.app_options(), config.database_max_connections);
+        // Say so at once if the database is not there, but start anyway:
+        // /healthz reports 503 until it is, and requests recover by themselves.
+        if let Err(error) = db.ping().await {
+            tracing::warn!(error = %crate::telemetry::chain(&error), "database not reachable at start-up");
+        }
+        let listener = TcpListener::bind(leptos.site_addr).await?;
+        let router = router(AppState {
+            leptos_options: leptos,
+            db: db.clone(),
+        });
+        Ok(Self {
+            listener,
+            router,
+            db,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight
+    /// and closes the database pool.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        self.db.close().await;
+        tracing::info!("shut down");
+        Ok(())
+    }
+}
+
+/// The whole router: Leptos pages, server functions, plain routes, static
+/// files, and the layers every response goes through.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let request_id = HeaderName::from_static("x-request-id");
+
+    // Server functions and pages can reach the database handle by context.
+    let context = {
+        let db = state.db.clone();
+        move || provide_context(db.clone())
+    };
+    let shell = {
+        let options = state.leptos_options.clone();
+        move || app::shell(options.clone())
+    };
+
+    let mut router = Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .route(
+            "/api/{*fn_name}",
+            post({
+                let context = context.clone();
+                move |req| leptos_axum::handle_server_fns_with_context(context.clone(), req)
+            }),
+        )
+        .leptos_routes_with_context(&state, routes, context, shell)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .with_state(state);
+
+    for layer in headers::layers() {
+        router = router.layer(layer);
+    }
+    router.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+            .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                // The path only: a query string can carry an OAuth code.
+                tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+            }))
+            .layer(PropagateRequestIdLayer::new(request_id)),
+    )
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received");
+}
