@@ -7,6 +7,7 @@
 use app::db::PgConnectOptions;
 use secrecy::{ExposeSecret, SecretString};
 use std::str::FromStr;
+use std::time::Duration;
 use thiserror::Error;
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -22,6 +23,8 @@ pub enum ConfigError {
 pub struct ServeConfig {
     app_database_url: SecretString,
     pub database_max_connections: u32,
+    /// How long a request waits for a connection before it fails with 503.
+    pub database_acquire_timeout: Duration,
 }
 
 /// What `server migrate` needs.
@@ -43,6 +46,12 @@ impl ServeConfig {
             database_max_connections: parse_or(&get, "DATABASE_MAX_CONNECTIONS", 10, |n: &u32| {
                 (1..=1000).contains(n)
             })?,
+            database_acquire_timeout: Duration::from_millis(parse_or(
+                &get,
+                "DATABASE_ACQUIRE_TIMEOUT_MS",
+                5000,
+                |ms: &u64| (1..=120_000).contains(ms),
+            )?),
         })
     }
 
@@ -183,6 +192,7 @@ mod tests {
     fn defaults_apply_and_the_url_parses() {
         let config = ServeConfig::from_lookup(env(&[("APP_DATABASE_URL", APP_URL)])).unwrap();
         assert_eq!(config.database_max_connections, 10);
+        assert_eq!(config.database_acquire_timeout, Duration::from_secs(5));
         assert_eq!(config.app_options().get_username(), "saas_app");
         assert_eq!(config.app_options().get_database(), Some("saas"));
     }

@@ -39,12 +39,22 @@ pub struct Application {
 impl Application {
     /// Connects (lazily) to the database and binds `leptos.site_addr`.
     pub async fn build(config: ServeConfig, leptos: LeptosOptions) -> std::io::Result<Self> {
-        let db = Db::connect_lazy(config.app_options(), config.database_max_connections);
-        // Say so at once if the database is not there, but start anyway:
-        // /healthz reports 503 until it is, and requests recover by themselves.
-        if let Err(error) = db.ping().await {
-            tracing::warn!(error = %crate::telemetry::chain(&error), "database not reachable at start-up");
-        }
+        let db = Db::connect_lazy(
+            config.app_options(),
+            config.database_max_connections,
+            config.database_acquire_timeout,
+        );
+        // Say so early if the database is not there, but start anyway (and
+        // without waiting): /healthz reports 503 until it is, and requests
+        // recover by themselves.
+        tokio::spawn({
+            let db = db.clone();
+            async move {
+                if let Err(error) = db.ping().await {
+                    tracing::warn!(error = %crate::telemetry::chain(&error), "database not reachable at start-up");
+                }
+            }
+        });
         let listener = TcpListener::bind(leptos.site_addr).await?;
         let router = router(AppState {
             leptos_options: leptos,
@@ -55,6 +65,11 @@ impl Application {
             router,
             db,
         })
+    }
+
+    /// The router, for tests that drive it without a socket.
+    pub fn router(&self) -> Router {
+        self.router.clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {

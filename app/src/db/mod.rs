@@ -47,12 +47,18 @@ impl std::fmt::Debug for Db {
 impl Db {
     /// A pool that connects on first use, so the server starts (and answers
     /// `/healthz` with 503) even while the database is still coming up.
-    pub fn connect_lazy(options: PgConnectOptions, max_connections: u32) -> Self {
+    ///
+    /// `acquire_timeout` bounds how long a request waits for a connection: a
+    /// request fails quickly with 503 rather than hang while the database is
+    /// down or the pool is exhausted.
+    pub fn connect_lazy(
+        options: PgConnectOptions,
+        max_connections: u32,
+        acquire_timeout: Duration,
+    ) -> Self {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
-            // Fail a request quickly with 503 rather than hang it when the
-            // database is down or the pool is exhausted.
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(acquire_timeout)
             .connect_lazy_with(options);
         Self { pool }
     }
