@@ -38,7 +38,6 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // The whole chain, so "could not connect" says why.
-            tracing::error!(error = %telemetry::chain(error.as_ref()), "stopped");
             eprintln!("error: {}", telemetry::chain(error.as_ref()));
             ExitCode::FAILURE
         }
