@@ -6,6 +6,7 @@
 #                                    prints the port
 #   scripts/pg.sh createdb DIR DB    create DB owned by saas_owner, if missing
 #   scripts/pg.sh stop DIR           stop the cluster, keep its data
+#   scripts/pg.sh destroy DIR        stop the cluster and delete its data
 #   scripts/pg.sh psql DIR [ARGS]    psql as the superuser
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -71,6 +72,13 @@ stop)
     if [ -f "$dir/data/PG_VERSION" ]; then
         as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
     fi
+    ;;
+destroy)
+    dir=$(data_dir "$1")
+    if [ -f "$dir/data/PG_VERSION" ]; then
+        as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$dir"
     ;;
 psql)
     dir=$(data_dir "$1"); shift; port=$(cat "$dir/port")

@@ -75,7 +75,10 @@ async fn healthz_is_503_when_the_database_is_down() {
     let body = text(response).await;
     assert!(body.contains("unavailable"), "{body}");
     // No connection details or driver text in the response.
-    assert!(!body.contains("127.0.0.1") && !body.contains("refused"), "{body}");
+    assert!(
+        !body.contains("127.0.0.1") && !body.contains("refused"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -89,7 +92,10 @@ async fn the_home_page_is_server_rendered_with_the_hydration_scripts() {
     assert!(html.contains("<h1>Welcome</h1>"), "{html}");
     assert!(html.contains(r#"data-testid="counter""#), "{html}");
     // The WASM client and its loader are referenced, so the page can hydrate.
-    assert!(html.contains("/pkg/saas.js") && html.contains("/pkg/saas"), "{html}");
+    assert!(
+        html.contains("/pkg/saas.js") && html.contains("/pkg/saas"),
+        "{html}"
+    );
     assert!(html.contains("hydrate"), "{html}");
 }
 
@@ -135,7 +141,10 @@ async fn requests_get_distinct_ids_and_a_given_id_is_kept() {
         .await
         .unwrap();
 
-    assert_ne!(first.headers()["x-request-id"], second.headers()["x-request-id"]);
+    assert_ne!(
+        first.headers()["x-request-id"],
+        second.headers()["x-request-id"]
+    );
     assert_eq!(given.headers()["x-request-id"], "from-the-load-balancer");
 }
 
@@ -162,5 +171,8 @@ async fn the_server_finishes_when_told_to_shut_down() {
     stop.send(()).unwrap();
     let outcome = tokio::time::timeout(std::time::Duration::from_secs(10), server).await;
     assert!(matches!(outcome, Ok(Ok(Ok(())))), "{outcome:?}");
-    assert!(tokio::net::TcpStream::connect(address).await.is_err(), "still listening");
+    assert!(
+        tokio::net::TcpStream::connect(address).await.is_err(),
+        "still listening"
+    );
 }

@@ -109,6 +109,15 @@ async fn every_tenant_table_forces_rls_with_all_four_policies(
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct Policy {
+    table_name: String,
+    name: String,
+    cmd: String,
+    using_expr: Option<String>,
+    check_expr: Option<String>,
+}
+
 /// Permissive policies OR together, so every one must carry the tenant
 /// predicate; and none may fall back to "all rows" when no tenant is set.
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
@@ -117,23 +126,25 @@ async fn every_policy_is_keyed_by_the_tenant_and_fails_closed(
     db: PgConnectOptions,
 ) {
     let mut conn = connect_as_app(&db).await;
-    let policies: Vec<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "select tablename::text, policyname::text, cmd, qual, with_check from pg_policies",
+    let policies: Vec<Policy> = sqlx::query_as(
+        "select tablename::text as table_name, policyname::text as name, cmd,
+                qual as using_expr, with_check as check_expr
+         from pg_policies",
     )
     .fetch_all(&mut conn)
     .await
     .unwrap();
     assert!(!policies.is_empty());
     let predicate = "(tenant_id = ( SELECT app.current_tenant() AS current_tenant))";
-    for (table, name, cmd, using, check) in policies {
-        let expressions = match cmd.as_str() {
-            "INSERT" => vec![check],
-            "SELECT" | "DELETE" => vec![using],
-            _ => vec![using, check],
+    for policy in policies {
+        let label = format!("{}.{} ({})", policy.table_name, policy.name, policy.cmd);
+        let expressions = match policy.cmd.as_str() {
+            "INSERT" => vec![policy.check_expr],
+            "SELECT" | "DELETE" => vec![policy.using_expr],
+            _ => vec![policy.using_expr, policy.check_expr],
         };
         for expression in expressions {
-            let expression = expression.unwrap_or_default();
-            assert_eq!(expression, predicate, "{table}.{name} ({cmd})");
+            assert_eq!(expression.as_deref(), Some(predicate), "{label}");
         }
     }
 

@@ -11,7 +11,11 @@ use std::time::Duration;
 
 /// A pool of the app role on this test's database.
 pub fn app_db(test_db: &PgConnectOptions, max_connections: u32) -> Db {
-    Db::connect_lazy(app_options(test_db), max_connections, Duration::from_secs(30))
+    Db::connect_lazy(
+        app_options(test_db),
+        max_connections,
+        Duration::from_secs(30),
+    )
 }
 
 /// Connection options of the app role for this test's database.

@@ -1,0 +1,34 @@
+# Entry points. Each target is a script under scripts/ so it can be read (and
+# run) on its own.
+.PHONY: dev test build release prepare clean-db fmt setup
+
+## make dev      — local Postgres + migrations + the app at http://localhost:3000, live rebuild
+dev:
+	scripts/dev.sh
+
+## make test     — fmt, clippy, unit, integration (real Postgres) and Playwright tests
+test:
+	scripts/test.sh
+
+## make setup    — install the toolchain pieces and packages the project needs
+setup:
+	scripts/setup.sh
+
+## make build    — debug build of the server and the WASM client
+build:
+	cargo leptos build
+
+## make release  — optimised build: target/release/server and target/site/
+release:
+	cargo leptos build --release
+
+## make prepare  — regenerate .sqlx/ (offline query data) after changing SQL
+prepare:
+	scripts/prepare.sh
+
+## make clean-db — stop the dev Postgres and delete its data
+clean-db:
+	scripts/pg.sh destroy .local/pg-dev
+
+fmt:
+	cargo fmt --all

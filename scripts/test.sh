@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# `make test`: everything CI checks, against a throwaway Postgres and a real
+# server. Exits non-zero on the first failure.
+#
+#   1. formatting          cargo fmt --check
+#   2. build               cargo leptos build (server + WASM client)
+#   3. query data          cargo sqlx prepare --check (.sqlx/ is current)
+#   4. lints               clippy, server and browser builds, warnings denied
+#   5. unit + integration  cargo test, as the app role against Postgres
+#   6. end to end          Playwright in Chromium against the running server
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+scripts/setup.sh
+
+log "formatting"
+cargo fmt --all --check
+
+PGDIR="$ROOT/.local/pg-test"
+LOGS="$ROOT/.local/test-logs"
+mkdir -p "$LOGS"
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+    scripts/pg.sh destroy "$PGDIR"
+}
+trap cleanup EXIT
+
+# A fresh cluster every run, so no test sees another run's leftovers.
+scripts/pg.sh destroy "$PGDIR"
+port=$(scripts/pg.sh start "$PGDIR" "${PG_PORT:-}")
+scripts/pg.sh createdb "$PGDIR" saas_test   # sqlx::test makes one database per test from here
+scripts/pg.sh createdb "$PGDIR" saas_e2e    # the running server's database
+log "Postgres on 127.0.0.1:$port"
+
+owner_test=$(db_url saas_owner "$OWNER_PASSWORD" "$port" saas_test)
+owner_e2e=$(db_url saas_owner "$OWNER_PASSWORD" "$port" saas_e2e)
+export APP_DATABASE_URL=$(db_url saas_app "$APP_PASSWORD" "$port" saas_e2e)
+
+log "build"
+cargo leptos build
+MIGRATION_DATABASE_URL=$owner_e2e target/debug/server migrate
+
+log "offline query data is current"
+DATABASE_URL=$owner_e2e cargo sqlx prepare --workspace --check -- --all-targets
+
+log "clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features \
+    --features hydrate --target-dir target/front -- -D warnings
+
+log "unit and integration tests"
+DATABASE_URL=$owner_test cargo test --workspace 2>&1 | tee "$LOGS/cargo-test.log"
+
+log "end-to-end tests"
+site_port=$(free_port)
+LEPTOS_SITE_ADDR="127.0.0.1:$site_port" target/debug/server >"$LOGS/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$site_port/healthz" >/dev/null 2>&1 && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$LOGS/server.log"; die "the server exited"; }
+    sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$site_port/healthz" >/dev/null || die "the server did not become healthy"
+(cd end2end && BASE_URL="http://127.0.0.1:$site_port" npx playwright test) 2>&1 | tee "$LOGS/playwright.log"
+
+# One closing line for the whole run.
+cargo_passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$LOGS/cargo-test.log" | awk '{s += $4} END {print s + 0}')
+e2e_passed=$(grep -Eo '^ *[0-9]+ passed' "$LOGS/playwright.log" | awk '{s += $1} END {print s + 0}')
+echo "total: $((cargo_passed + e2e_passed)) passed, 0 failed"
