@@ -8,5 +8,6 @@
 mod catalog;
 mod fixtures;
 mod isolation;
+mod plans;
 mod pool;
 mod read_only;
