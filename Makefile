@@ -20,7 +20,7 @@ build:
 
 ## make release  — optimised build: target/release/server and target/site/
 release:
-	cargo leptos build --release
+	PATH="$(CURDIR)/tools/node_modules/.bin:$$PATH" cargo leptos build --release
 
 ## make prepare  — regenerate .sqlx/ (offline query data) after changing SQL
 prepare:

@@ -7,15 +7,9 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 scripts/setup.sh
-
-PGDIR="$ROOT/.local/pg-dev"
-port=$(scripts/pg.sh start "$PGDIR" "${PG_PORT:-}")
-trap 'scripts/pg.sh stop "$PGDIR"; log "Postgres stopped (data kept in .local/pg-dev)"' EXIT
-scripts/pg.sh createdb "$PGDIR" saas_dev
-log "Postgres on 127.0.0.1:$port, database saas_dev"
-
-export MIGRATION_DATABASE_URL=$(db_url saas_owner "$OWNER_PASSWORD" "$port" saas_dev)
-export APP_DATABASE_URL=$(db_url saas_app "$APP_PASSWORD" "$port" saas_dev)
+start_dev_db
+trap 'scripts/pg.sh stop "$DEV_PGDIR"; log "Postgres stopped (data kept in .local/pg-dev)"' EXIT
+log "Postgres on 127.0.0.1:$DEV_PORT, database saas_dev"
 
 cargo leptos build
 target/debug/server migrate

@@ -4,6 +4,11 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export ROOT
 
+# wasm-opt from tools/ (binaryen from npm) comes first on PATH: cargo-leptos
+# runs whichever wasm-opt it finds there for release builds.
+PATH="$ROOT/tools/node_modules/.bin:$PATH"
+export PATH
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
@@ -31,4 +36,15 @@ APP_PASSWORD=${APP_PASSWORD:-saas_app_local}
 
 db_url() { # role password port database
     printf 'postgres://%s:%s@127.0.0.1:%s/%s' "$1" "$2" "$3" "$4"
+}
+
+# Starts the dev cluster (.local/pg-dev) with its saas_dev database and sets
+# DEV_PORT, MIGRATION_DATABASE_URL and APP_DATABASE_URL for it.
+start_dev_db() {
+    DEV_PGDIR="$ROOT/.local/pg-dev"
+    DEV_PORT=$("$ROOT/scripts/pg.sh" start "$DEV_PGDIR" "${PG_PORT:-}")
+    "$ROOT/scripts/pg.sh" createdb "$DEV_PGDIR" saas_dev
+    MIGRATION_DATABASE_URL=$(db_url saas_owner "$OWNER_PASSWORD" "$DEV_PORT" saas_dev)
+    APP_DATABASE_URL=$(db_url saas_app "$APP_PASSWORD" "$DEV_PORT" saas_dev)
+    export MIGRATION_DATABASE_URL APP_DATABASE_URL
 }

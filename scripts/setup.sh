@@ -21,7 +21,6 @@ missing=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v psql >/dev/null || missing+=(postgresql-client)
 command -v chromium >/dev/null || missing+=(chromium)
-command -v wasm-opt >/dev/null || missing+=(binaryen)   # release builds of the WASM client
 command -v curl >/dev/null || missing+=(curl)
 command -v runuser >/dev/null || missing+=(util-linux)
 command -v python3 >/dev/null || missing+=(python3)
@@ -59,11 +58,14 @@ if ! cargo sqlx --version 2>/dev/null | grep -qx "sqlx-cli[-a-z]* $SQLX_CLI_VERS
         --no-default-features --features rustls,postgres -j 2
 fi
 
-# --- Playwright ------------------------------------------------------------
-# Only the test runner: the browser is Debian's Chromium (playwright.config.ts).
-lock="$ROOT/end2end/package-lock.json"
-stamp="$ROOT/end2end/node_modules/.package-lock.json"
-if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
-    log "npm ci in end2end"
-    (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# --- npm packages ----------------------------------------------------------
+# end2end: the Playwright runner only; the browser is Debian's Chromium.
+# tools: binaryen's wasm-opt for release builds (see tools/package.json).
+for dir in end2end tools; do
+    lock="$ROOT/$dir/package-lock.json"
+    stamp="$ROOT/$dir/node_modules/.package-lock.json"
+    if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+        log "npm ci in $dir"
+        (cd "$ROOT/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+done

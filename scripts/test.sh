@@ -7,7 +7,8 @@
 #   3. query data          cargo sqlx prepare --check (.sqlx/ is current)
 #   4. lints               clippy, server and browser builds, warnings denied
 #   5. unit + integration  cargo test, as the app role against Postgres
-#   6. end to end          Playwright in Chromium against the running server
+#   6. end to end          Playwright in Chromium against the running server,
+#                          debug build, then release build
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -53,19 +54,33 @@ cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features 
 log "unit and integration tests"
 DATABASE_URL=$owner_test cargo test --workspace 2>&1 | tee "$LOGS/cargo-test.log"
 
-log "end-to-end tests"
-site_port=$(free_port)
-LEPTOS_SITE_ADDR="127.0.0.1:$site_port" target/debug/server >"$LOGS/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do
-    curl -fsS "http://127.0.0.1:$site_port/healthz" >/dev/null 2>&1 && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$LOGS/server.log"; die "the server exited"; }
-    sleep 0.2
-done
-curl -fsS "http://127.0.0.1:$site_port/healthz" >/dev/null || die "the server did not become healthy"
-(cd end2end && BASE_URL="http://127.0.0.1:$site_port" npx playwright test) 2>&1 | tee "$LOGS/playwright.log"
+# Serves BINARY on a free port and runs the Playwright suite against it.
+end_to_end() {
+    local binary=$1 label=$2 site_port
+    site_port=$(free_port)
+    LEPTOS_SITE_ADDR="127.0.0.1:$site_port" LEPTOS_ENV=$3 "$binary" >"$LOGS/server-$label.log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 1 100); do
+        curl -fsS "http://127.0.0.1:$site_port/healthz" >/dev/null 2>&1 && break
+        kill -0 "$server_pid" 2>/dev/null || { cat "$LOGS/server-$label.log"; die "the server exited"; }
+        sleep 0.2
+    done
+    curl -fsS "http://127.0.0.1:$site_port/healthz" >/dev/null || die "the server did not become healthy"
+    (cd end2end && BASE_URL="http://127.0.0.1:$site_port" npx playwright test) 2>&1 | tee "$LOGS/playwright-$label.log"
+    kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+}
+
+log "end-to-end tests, debug build"
+end_to_end target/debug/server debug DEV
+
+# The release build optimises the WASM with wasm-opt, which can break it in
+# ways only a browser notices (Debian's binaryen 108 did): test it too.
+log "release build"
+cargo leptos build --release
+log "end-to-end tests, release build"
+end_to_end target/release/server release PROD
 
 # One closing line for the whole run.
 cargo_passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$LOGS/cargo-test.log" | awk '{s += $4} END {print s + 0}')
-e2e_passed=$(grep -Eo '^ *[0-9]+ passed' "$LOGS/playwright.log" | awk '{s += $1} END {print s + 0}')
+e2e_passed=$(cat "$LOGS"/playwright-*.log | grep -Eo '^ *[0-9]+ passed' | awk '{s += $1} END {print s + 0}')
 echo "total: $((cargo_passed + e2e_passed)) passed, 0 failed"
