@@ -11,6 +11,8 @@
 -- saas_readonly SELECT only; ReadOnly callers' transactions switch to it with
 --               SET LOCAL ROLE, so the database itself refuses their writes.
 
+set client_min_messages = warning;
+
 select format('create role saas_owner login createdb password %L', :'owner_password')
 where not exists (select from pg_roles where rolname = 'saas_owner')
 \gexec
