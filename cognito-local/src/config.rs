@@ -73,7 +73,11 @@ impl PoolConfig {
     /// Whether the pool knows this attribute at all.
     pub fn knows_attribute(&self, name: &str) -> bool {
         match name.strip_prefix("custom:") {
-            Some(short) => self.policy.custom_attributes.iter().any(|a| a.name == short),
+            Some(short) => self
+                .policy
+                .custom_attributes
+                .iter()
+                .any(|a| a.name == short),
             None => matches!(name, "email" | "email_verified" | "name" | "sub"),
         }
     }

@@ -14,12 +14,20 @@ pub struct OutboxQuery {
 }
 
 /// `GET /_dev/outbox[?to=email]`: the invitations sent, oldest first.
-pub async fn outbox(State(pool): State<SharedPool>, Query(query): Query<OutboxQuery>) -> Json<Value> {
+pub async fn outbox(
+    State(pool): State<SharedPool>,
+    Query(query): Query<OutboxQuery>,
+) -> Json<Value> {
     let store = pool.store();
     let messages: Vec<_> = store
         .outbox
         .iter()
-        .filter(|m| query.to.as_deref().is_none_or(|to| m.to.eq_ignore_ascii_case(to)))
+        .filter(|m| {
+            query
+                .to
+                .as_deref()
+                .is_none_or(|to| m.to.eq_ignore_ascii_case(to))
+        })
         .collect();
     Json(json!({ "messages": messages }))
 }

@@ -4,11 +4,11 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use rsa::RsaPrivateKey;
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use rsa::signature::{SignatureEncoding, Signer, Verifier};
 use rsa::traits::PublicKeyParts;
-use rsa::RsaPrivateKey;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
@@ -23,8 +23,12 @@ pub struct Key {
 
 impl Key {
     pub fn generate() -> Self {
-        let private = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).expect("RSA key generation");
-        Self { kid: uuid::Uuid::new_v4().to_string(), private }
+        let private =
+            RsaPrivateKey::new(&mut rand::thread_rng(), 2048).expect("RSA key generation");
+        Self {
+            kid: uuid::Uuid::new_v4().to_string(),
+            private,
+        }
     }
 
     pub fn to_pem(&self) -> String {

@@ -91,7 +91,11 @@ impl Pool {
         let mut keys = self.keys.write().unwrap_or_else(|e| e.into_inner());
         let kid = keys.rotate().to_owned();
         let mut store = self.store();
-        store.keys = keys.keys().iter().map(|k| (k.kid.clone(), k.to_pem())).collect();
+        store.keys = keys
+            .keys()
+            .iter()
+            .map(|k| (k.kid.clone(), k.to_pem()))
+            .collect();
         store.save();
         kid
     }
@@ -112,7 +116,10 @@ pub fn router(pool: SharedPool) -> Router {
             &format!("{issuer_path}/.well-known/openid-configuration"),
             get(discovery::openid_configuration),
         )
-        .route(&format!("{issuer_path}/.well-known/jwks.json"), get(discovery::jwks))
+        .route(
+            &format!("{issuer_path}/.well-known/jwks.json"),
+            get(discovery::jwks),
+        )
         .route("/_dev/outbox", get(dev::outbox))
         .route("/_dev/rotate-keys", post(dev::rotate_keys))
         .with_state(pool)

@@ -50,7 +50,9 @@ async fn main() -> ExitCode {
     };
     config.client.callback_urls.extend(args.callback_urls);
     config.client.logout_urls.extend(args.logout_urls);
-    let base_url = args.base_url.unwrap_or_else(|| format!("http://{}", args.listen));
+    let base_url = args
+        .base_url
+        .unwrap_or_else(|| format!("http://{}", args.listen));
     let pool = match Pool::open(config, base_url, args.state) {
         Ok(pool) => pool,
         Err(error) => {

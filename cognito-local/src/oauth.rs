@@ -31,17 +31,29 @@ fn bad(error: &str) -> Response {
 
 /// The client, authenticated by HTTP Basic (or, as Cognito also allows, by
 /// `client_id` and `client_secret` in the form). `None` if it fails.
-fn authenticate_client(pool: &Pool, headers: &HeaderMap, form: &HashMap<String, String>) -> Option<String> {
-    let (id, secret) = match headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+fn authenticate_client(
+    pool: &Pool,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+) -> Option<String> {
+    let (id, secret) = match headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         Some(value) => {
             let encoded = value.strip_prefix("Basic ")?;
-            let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(encoded.trim())
+                .ok()?;
             let text = String::from_utf8(decoded).ok()?;
             let (id, secret) = text.split_once(':')?;
             // RFC 6749 2.3.1: both parts are form-urlencoded.
             (url_decode(id), url_decode(secret))
         }
-        None => (form.get("client_id")?.clone(), form.get("client_secret")?.clone()),
+        None => (
+            form.get("client_id")?.clone(),
+            form.get("client_secret")?.clone(),
+        ),
     };
     let client = &pool.config.client;
     (id == client.id && constant_time_eq(secret.as_bytes(), client.secret.as_bytes())).then_some(id)
@@ -61,7 +73,10 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 fn tokens_response(body: Value) -> Response {
     (
-        [(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")],
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::PRAGMA, "no-cache"),
+        ],
         axum::Json(body),
     )
         .into_response()
@@ -95,17 +110,24 @@ fn authorization_code(pool: &Pool, client_id: &str, form: &HashMap<String, Strin
         return bad("invalid_grant");
     };
     store.save();
-    if grant.expires <= now() || grant.client_id != client_id || &grant.redirect_uri != redirect_uri {
+    if grant.expires <= now() || grant.client_id != client_id || &grant.redirect_uri != redirect_uri
+    {
         return bad("invalid_grant");
     }
     let Some(verifier) = form.get("code_verifier") else {
         return bad("invalid_request");
     };
-    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(Sha256::digest(verifier.as_bytes()));
     if !constant_time_eq(challenge.as_bytes(), grant.code_challenge.as_bytes()) {
         return bad("invalid_grant");
     }
-    let Some(user) = store.users.get(&grant.username).filter(|u| u.enabled).cloned() else {
+    let Some(user) = store
+        .users
+        .get(&grant.username)
+        .filter(|u| u.enabled)
+        .cloned()
+    else {
         return bad("invalid_grant");
     };
     let refresh_token = random_token();
@@ -154,7 +176,12 @@ fn refresh(pool: &Pool, client_id: &str, form: &HashMap<String, String>) -> Resp
     if grant.client_id != client_id || grant.expires <= now() {
         return bad("invalid_grant");
     }
-    let Some(user): Option<User> = store.users.get(&grant.username).filter(|u| u.enabled).cloned() else {
+    let Some(user): Option<User> = store
+        .users
+        .get(&grant.username)
+        .filter(|u| u.enabled)
+        .cloned()
+    else {
         return bad("invalid_grant");
     };
     drop(store);
@@ -245,7 +272,11 @@ pub async fn revoke(
         return bad("invalid_request");
     };
     let mut store = pool.store();
-    if store.refresh_tokens.get(&token).is_some_and(|t| t.client_id == client_id) {
+    if store
+        .refresh_tokens
+        .get(&token)
+        .is_some_and(|t| t.client_id == client_id)
+    {
         if let Some(revoked) = store.refresh_tokens.remove(&token) {
             store.revoked_origins.insert(revoked.origin_jti);
         }

@@ -52,13 +52,19 @@ pub fn check_policy(password: &str, min_length: usize) -> Result<(), String> {
     if !password.chars().any(|c| c.is_ascii_digit()) {
         missing.push("a number".into());
     }
-    if !password.chars().any(|c| !c.is_alphanumeric() && !c.is_whitespace()) {
+    if !password
+        .chars()
+        .any(|c| !c.is_alphanumeric() && !c.is_whitespace())
+    {
         missing.push("a symbol".into());
     }
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(format!("Password does not conform to policy: needs {}", missing.join(", ")))
+        Err(format!(
+            "Password does not conform to policy: needs {}",
+            missing.join(", ")
+        ))
     }
 }
 
@@ -97,7 +103,10 @@ mod tests {
     fn the_policy_names_what_is_missing() {
         assert!(check_policy("Abcdef1!", 8).is_ok());
         let error = check_policy("abc", 8).unwrap_err();
-        assert!(error.contains("8 characters") && error.contains("uppercase"), "{error}");
+        assert!(
+            error.contains("8 characters") && error.contains("uppercase"),
+            "{error}"
+        );
     }
 
     #[test]

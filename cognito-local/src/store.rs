@@ -46,7 +46,10 @@ pub struct User {
 
 impl User {
     pub fn email(&self) -> &str {
-        self.attributes.get("email").map(String::as_str).unwrap_or("")
+        self.attributes
+            .get("email")
+            .map(String::as_str)
+            .unwrap_or("")
     }
 }
 

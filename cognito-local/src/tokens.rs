@@ -50,8 +50,14 @@ pub fn issue(pool: &Pool, user: &User, grant: &Grant<'_>) -> Issued {
     }
     // Only the attributes the app client may read.
     for name in &pool.config.client.read_attributes {
-        let Some(value) = user.attributes.get(name) else { continue };
-        let value = if name == "email_verified" { json!(value == "true") } else { json!(value) };
+        let Some(value) = user.attributes.get(name) else {
+            continue;
+        };
+        let value = if name == "email_verified" {
+            json!(value == "true")
+        } else {
+            json!(value)
+        };
         id.insert(name.clone(), value);
     }
 
@@ -100,7 +106,9 @@ pub fn check_access_token(pool: &Pool, token: &str) -> Result<String, AccessToke
     if claims["exp"].as_i64().is_none_or(|exp| exp <= now()) {
         return Err(AccessTokenError::Expired);
     }
-    let username = claims["username"].as_str().ok_or(AccessTokenError::Invalid)?;
+    let username = claims["username"]
+        .as_str()
+        .ok_or(AccessTokenError::Invalid)?;
     let origin = claims["origin_jti"].as_str().unwrap_or_default();
     let store = pool.store();
     let user = store.users.get(username).ok_or(AccessTokenError::Revoked)?;

@@ -9,9 +9,14 @@ use serde_json::{Value, json};
 pub fn check_pool(pool: &Pool, body: &Value) -> Result<(), ApiError> {
     match body.get("UserPoolId").and_then(Value::as_str) {
         Some(id) if id == pool.config.pool_id => Ok(()),
-        Some(id) => Err(ApiError::new("ResourceNotFoundException", format!("User pool {id} does not exist."))),
+        Some(id) => Err(ApiError::new(
+            "ResourceNotFoundException",
+            format!("User pool {id} does not exist."),
+        )),
         // ListGroups etc. all require it in Cognito.
-        None => Err(ApiError::invalid("1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null")),
+        None => Err(ApiError::invalid(
+            "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null",
+        )),
     }
 }
 
@@ -25,7 +30,10 @@ pub fn describe(pool: &Pool, body: &Value) -> ApiResult {
     let request: DescribeInput = input(body)?;
     let client = &pool.config.client;
     if request.client_id != client.id {
-        return Err(ApiError::new("ResourceNotFoundException", format!("User pool client {} does not exist.", request.client_id)));
+        return Err(ApiError::new(
+            "ResourceNotFoundException",
+            format!("User pool client {} does not exist.", request.client_id),
+        ));
     }
     Ok(json!({
         "UserPoolClient": {

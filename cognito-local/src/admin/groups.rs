@@ -28,10 +28,15 @@ fn change(pool: &Pool, body: &Value, add: bool) -> ApiResult {
     let request: MembershipInput = input(body)?;
     // Exact names only: "admin" is not "Admin".
     if !pool.config.policy.groups.contains(&request.group_name) {
-        return Err(ApiError::new("ResourceNotFoundException", "Group not found."));
+        return Err(ApiError::new(
+            "ResourceNotFoundException",
+            "Group not found.",
+        ));
     }
     let mut store = pool.store();
-    let user = store.find_user_mut(&request.username).ok_or_else(ApiError::user_not_found)?;
+    let user = store
+        .find_user_mut(&request.username)
+        .ok_or_else(ApiError::user_not_found)?;
     if add {
         user.groups.insert(request.group_name);
     } else {
@@ -59,12 +64,20 @@ struct UserInput {
 pub fn list_for_user(pool: &Pool, body: &Value) -> ApiResult {
     let request: UserInput = input(body)?;
     let store = pool.store();
-    let user = store.find_user(&request.username).ok_or_else(ApiError::user_not_found)?;
+    let user = store
+        .find_user(&request.username)
+        .ok_or_else(ApiError::user_not_found)?;
     let groups: Vec<Value> = user.groups.iter().map(|g| group_json(pool, g)).collect();
     Ok(json!({ "Groups": groups }))
 }
 
 pub fn list(pool: &Pool) -> ApiResult {
-    let groups: Vec<Value> = pool.config.policy.groups.iter().map(|g| group_json(pool, g)).collect();
+    let groups: Vec<Value> = pool
+        .config
+        .policy
+        .groups
+        .iter()
+        .map(|g| group_json(pool, g))
+        .collect();
     Ok(json!({ "Groups": groups }))
 }

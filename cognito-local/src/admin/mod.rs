@@ -29,7 +29,10 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(kind: &'static str, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into() }
+        Self {
+            kind,
+            message: message.into(),
+        }
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {
@@ -50,7 +53,10 @@ impl IntoResponse for ApiError {
             .into_response();
         let headers = response.headers_mut();
         headers.insert("x-amzn-errortype", HeaderValue::from_static(self.kind));
-        headers.insert("content-type", HeaderValue::from_static("application/x-amz-json-1.1"));
+        headers.insert(
+            "content-type",
+            HeaderValue::from_static("application/x-amz-json-1.1"),
+        );
         response
     }
 }
@@ -59,7 +65,8 @@ pub type ApiResult = Result<Value, ApiError>;
 
 /// Parses a request body into an operation's input shape.
 pub fn input<T: DeserializeOwned>(body: &Value) -> Result<T, ApiError> {
-    serde_json::from_value(body.clone()).map_err(|e| ApiError::invalid(format!("Invalid request: {e}")))
+    serde_json::from_value(body.clone())
+        .map_err(|e| ApiError::invalid(format!("Invalid request: {e}")))
 }
 
 pub async fn handle(State(pool): State<SharedPool>, headers: HeaderMap, body: Bytes) -> Response {
@@ -68,14 +75,21 @@ pub async fn handle(State(pool): State<SharedPool>, headers: HeaderMap, body: By
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix(TARGET_PREFIX))
     else {
-        return ApiError::new("UnknownOperationException", "Missing or unknown X-Amz-Target").into_response();
+        return ApiError::new(
+            "UnknownOperationException",
+            "Missing or unknown X-Amz-Target",
+        )
+        .into_response();
     };
     let body: Value = if body.is_empty() {
         Value::Object(Default::default())
     } else {
         match serde_json::from_slice(&body) {
             Ok(value) => value,
-            Err(_) => return ApiError::new("SerializationException", "The request body is not JSON").into_response(),
+            Err(_) => {
+                return ApiError::new("SerializationException", "The request body is not JSON")
+                    .into_response();
+            }
         }
     };
     let outcome = match operation {
@@ -100,16 +114,20 @@ pub async fn handle(State(pool): State<SharedPool>, headers: HeaderMap, body: By
                 "AdminListGroupsForUser" => groups::list_for_user(&pool, &body),
                 "ListGroups" => groups::list(&pool),
                 "DescribeUserPoolClient" => client::describe(&pool, &body),
-                _ => Err(ApiError::new("UnknownOperationException", format!("Unknown operation {operation}"))),
+                _ => Err(ApiError::new(
+                    "UnknownOperationException",
+                    format!("Unknown operation {operation}"),
+                )),
             }
         }
     };
     match outcome {
         Ok(value) => {
             let mut response = axum::Json(value).into_response();
-            response
-                .headers_mut()
-                .insert("content-type", HeaderValue::from_static("application/x-amz-json-1.1"));
+            response.headers_mut().insert(
+                "content-type",
+                HeaderValue::from_static("application/x-amz-json-1.1"),
+            );
             response
         }
         Err(error) => {

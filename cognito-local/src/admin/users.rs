@@ -19,7 +19,11 @@ struct Attribute {
 
 fn attributes_json(user: &User) -> Vec<Value> {
     let mut out = vec![json!({ "Name": "sub", "Value": user.sub })];
-    out.extend(user.attributes.iter().map(|(name, value)| json!({ "Name": name, "Value": value })));
+    out.extend(
+        user.attributes
+            .iter()
+            .map(|(name, value)| json!({ "Name": name, "Value": value })),
+    );
     out
 }
 
@@ -36,8 +40,13 @@ fn user_json(user: &User) -> Value {
 }
 
 fn looks_like_email(text: &str) -> bool {
-    let Some((local, domain)) = text.split_once('@') else { return false };
-    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !text.contains(char::is_whitespace)
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !text.contains(char::is_whitespace)
 }
 
 #[derive(Deserialize)]
@@ -68,13 +77,20 @@ pub fn admin_create_user(pool: &Pool, body: &Value) -> ApiResult {
         }
         attributes.insert(attribute.name, attribute.value);
     }
-    if attributes.get("email").is_some_and(|e| !e.eq_ignore_ascii_case(&email)) {
-        return Err(ApiError::invalid("The email attribute must match the username."));
+    if attributes
+        .get("email")
+        .is_some_and(|e| !e.eq_ignore_ascii_case(&email))
+    {
+        return Err(ApiError::invalid(
+            "The email attribute must match the username.",
+        ));
     }
     attributes.insert("email".into(), email.clone());
     let message_action = request.message_action.as_deref();
     if !matches!(message_action, None | Some("SUPPRESS") | Some("RESEND")) {
-        return Err(ApiError::invalid("MessageAction must be SUPPRESS or RESEND."));
+        return Err(ApiError::invalid(
+            "MessageAction must be SUPPRESS or RESEND.",
+        ));
     }
     let temporary = match request.temporary_password {
         Some(given) => {
@@ -90,9 +106,14 @@ pub fn admin_create_user(pool: &Pool, body: &Value) -> ApiResult {
     let expires = Some(now + policy.temporary_password_days * 86_400);
     let user = if message_action == Some("RESEND") {
         // A new invitation for an existing user who has not signed in yet.
-        let user = store.find_user_mut(&email).ok_or_else(ApiError::user_not_found)?;
+        let user = store
+            .find_user_mut(&email)
+            .ok_or_else(ApiError::user_not_found)?;
         if user.status != UserStatus::ForceChangePassword {
-            return Err(ApiError::new("UnsupportedUserStateException", "User is already confirmed."));
+            return Err(ApiError::new(
+                "UnsupportedUserStateException",
+                "User is already confirmed.",
+            ));
         }
         user.password = password::Hash::new(&temporary);
         user.temporary_password_expires = expires;
@@ -100,7 +121,10 @@ pub fn admin_create_user(pool: &Pool, body: &Value) -> ApiResult {
         user.clone()
     } else {
         if store.find_user(&email).is_some() {
-            return Err(ApiError::new("UsernameExistsException", "An account with the given email already exists."));
+            return Err(ApiError::new(
+                "UsernameExistsException",
+                "An account with the given email already exists.",
+            ));
         }
         let sub = uuid::Uuid::new_v4().to_string();
         let user = User {
@@ -140,7 +164,9 @@ struct UserInput {
 pub fn admin_get_user(pool: &Pool, body: &Value) -> ApiResult {
     let request: UserInput = input(body)?;
     let store = pool.store();
-    let user = store.find_user(&request.username).ok_or_else(ApiError::user_not_found)?;
+    let user = store
+        .find_user(&request.username)
+        .ok_or_else(ApiError::user_not_found)?;
     Ok(json!({
         "Username": user.username,
         "UserAttributes": attributes_json(user),
@@ -154,7 +180,11 @@ pub fn admin_get_user(pool: &Pool, body: &Value) -> ApiResult {
 pub fn admin_delete_user(pool: &Pool, body: &Value) -> ApiResult {
     let request: UserInput = input(body)?;
     let mut store = pool.store();
-    let username = store.find_user(&request.username).ok_or_else(ApiError::user_not_found)?.username.clone();
+    let username = store
+        .find_user(&request.username)
+        .ok_or_else(ApiError::user_not_found)?
+        .username
+        .clone();
     store.sign_out_everywhere(&username);
     store.users.remove(&username);
     store.save();
@@ -164,7 +194,9 @@ pub fn admin_delete_user(pool: &Pool, body: &Value) -> ApiResult {
 pub fn admin_set_enabled(pool: &Pool, body: &Value, enabled: bool) -> ApiResult {
     let request: UserInput = input(body)?;
     let mut store = pool.store();
-    let user = store.find_user_mut(&request.username).ok_or_else(ApiError::user_not_found)?;
+    let user = store
+        .find_user_mut(&request.username)
+        .ok_or_else(ApiError::user_not_found)?;
     user.enabled = enabled;
     user.modified = now();
     store.save();
@@ -174,7 +206,11 @@ pub fn admin_set_enabled(pool: &Pool, body: &Value, enabled: bool) -> ApiResult 
 pub fn admin_global_sign_out(pool: &Pool, body: &Value) -> ApiResult {
     let request: UserInput = input(body)?;
     let mut store = pool.store();
-    let username = store.find_user(&request.username).ok_or_else(ApiError::user_not_found)?.username.clone();
+    let username = store
+        .find_user(&request.username)
+        .ok_or_else(ApiError::user_not_found)?
+        .username
+        .clone();
     store.sign_out_everywhere(&username);
     store.save();
     Ok(json!({}))
@@ -195,7 +231,9 @@ pub fn admin_set_user_password(pool: &Pool, body: &Value) -> ApiResult {
     password::check_policy(&request.password, policy.password_min_length)
         .map_err(|m| ApiError::new("InvalidPasswordException", m))?;
     let mut store = pool.store();
-    let user = store.find_user_mut(&request.username).ok_or_else(ApiError::user_not_found)?;
+    let user = store
+        .find_user_mut(&request.username)
+        .ok_or_else(ApiError::user_not_found)?;
     user.password = password::Hash::new(&request.password);
     if request.permanent {
         user.status = UserStatus::Confirmed;
@@ -236,12 +274,27 @@ impl Filter {
             return Err(bad());
         };
         let attribute = attribute.trim();
-        let value = rest.trim().strip_prefix('"').and_then(|v| v.strip_suffix('"')).ok_or_else(bad)?;
-        const SEARCHABLE: &[&str] = &["username", "email", "sub", "name", "status", "cognito:user_status"];
+        let value = rest
+            .trim()
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .ok_or_else(bad)?;
+        const SEARCHABLE: &[&str] = &[
+            "username",
+            "email",
+            "sub",
+            "name",
+            "status",
+            "cognito:user_status",
+        ];
         if !SEARCHABLE.contains(&attribute) {
             return Err(bad());
         }
-        Ok(Self { attribute: attribute.to_owned(), prefix, value: value.to_owned() })
+        Ok(Self {
+            attribute: attribute.to_owned(),
+            prefix,
+            value: value.to_owned(),
+        })
     }
 
     fn matches(&self, user: &User) -> bool {
@@ -257,24 +310,44 @@ impl Filter {
         } else {
             (field, self.value.clone())
         };
-        if self.prefix { field.starts_with(&value) } else { field == value }
+        if self.prefix {
+            field.starts_with(&value)
+        } else {
+            field == value
+        }
     }
 }
 
 pub fn list_users(pool: &Pool, body: &Value) -> ApiResult {
     let request: ListInput = input(body)?;
-    let filter = request.filter.as_deref().filter(|f| !f.trim().is_empty()).map(Filter::parse).transpose()?;
+    let filter = request
+        .filter
+        .as_deref()
+        .filter(|f| !f.trim().is_empty())
+        .map(Filter::parse)
+        .transpose()?;
     let limit = request.limit.unwrap_or(60);
     if !(1..=60).contains(&limit) {
         return Err(ApiError::invalid("Limit must be between 1 and 60."));
     }
     let start: usize = match &request.pagination_token {
-        Some(token) => token.parse().map_err(|_| ApiError::invalid("Invalid pagination token."))?,
+        Some(token) => token
+            .parse()
+            .map_err(|_| ApiError::invalid("Invalid pagination token."))?,
         None => 0,
     };
     let store = pool.store();
-    let matching: Vec<&User> = store.users.values().filter(|u| filter.as_ref().is_none_or(|f| f.matches(u))).collect();
-    let page: Vec<Value> = matching.iter().skip(start).take(limit).map(|u| user_json(u)).collect();
+    let matching: Vec<&User> = store
+        .users
+        .values()
+        .filter(|u| filter.as_ref().is_none_or(|f| f.matches(u)))
+        .collect();
+    let page: Vec<Value> = matching
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|u| user_json(u))
+        .collect();
     let mut out = json!({ "Users": page });
     if start + limit < matching.len() {
         out["PaginationToken"] = json!((start + limit).to_string());
@@ -294,21 +367,42 @@ struct UpdateInput {
 /// themselves into another tenant.
 pub fn update_user_attributes(pool: &Pool, body: &Value) -> ApiResult {
     let request: UpdateInput = input(body)?;
-    let username = tokens::check_access_token(pool, &request.access_token).map_err(|e| match e {
-        AccessTokenError::Expired => ApiError::new("NotAuthorizedException", "Access Token has expired"),
-        AccessTokenError::Revoked => ApiError::new("NotAuthorizedException", "Access Token has been revoked"),
-        AccessTokenError::Invalid => ApiError::new("NotAuthorizedException", "Invalid Access Token"),
-    })?;
+    let username =
+        tokens::check_access_token(pool, &request.access_token).map_err(|e| match e {
+            AccessTokenError::Expired => {
+                ApiError::new("NotAuthorizedException", "Access Token has expired")
+            }
+            AccessTokenError::Revoked => {
+                ApiError::new("NotAuthorizedException", "Access Token has been revoked")
+            }
+            AccessTokenError::Invalid => {
+                ApiError::new("NotAuthorizedException", "Invalid Access Token")
+            }
+        })?;
     for attribute in &request.user_attributes {
-        if !pool.config.client.write_attributes.contains(&attribute.name) {
-            return Err(ApiError::new("NotAuthorizedException", "A client attempted to write unauthorized attribute"));
+        if !pool
+            .config
+            .client
+            .write_attributes
+            .contains(&attribute.name)
+        {
+            return Err(ApiError::new(
+                "NotAuthorizedException",
+                "A client attempted to write unauthorized attribute",
+            ));
         }
         if pool.config.is_immutable(&attribute.name) {
-            return Err(ApiError::invalid(format!("Cannot modify an immutable attribute: {}", attribute.name)));
+            return Err(ApiError::invalid(format!(
+                "Cannot modify an immutable attribute: {}",
+                attribute.name
+            )));
         }
     }
     let mut store = pool.store();
-    let user = store.users.get_mut(&username).ok_or_else(ApiError::user_not_found)?;
+    let user = store
+        .users
+        .get_mut(&username)
+        .ok_or_else(ApiError::user_not_found)?;
     for attribute in request.user_attributes {
         user.attributes.insert(attribute.name, attribute.value);
     }
@@ -320,7 +414,13 @@ pub fn update_user_attributes(pool: &Pool, body: &Value) -> ApiResult {
 /// Self-service sign-up, refused as a pool with AllowAdminCreateUserOnly does.
 pub fn sign_up(pool: &Pool, _body: &Value) -> ApiResult {
     if pool.config.policy.allow_admin_create_user_only {
-        return Err(ApiError::new("NotAuthorizedException", "SignUp is not permitted for this user pool"));
+        return Err(ApiError::new(
+            "NotAuthorizedException",
+            "SignUp is not permitted for this user pool",
+        ));
     }
-    Err(ApiError::new("UnknownOperationException", "SignUp is not emulated"))
+    Err(ApiError::new(
+        "UnknownOperationException",
+        "SignUp is not emulated",
+    ))
 }

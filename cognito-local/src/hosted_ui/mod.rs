@@ -8,7 +8,7 @@ use crate::{Pool, SharedPool, password};
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 const SESSION_COOKIE: &str = "cognito_local_session";
@@ -55,6 +55,14 @@ struct Valid {
     nonce: Option<String>,
 }
 
+/// A 302 to `location`, as Cognito answers.
+fn found(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::FOUND, [(header::LOCATION, value)]).into_response(),
+        Err(_) => error_page(StatusCode::BAD_REQUEST, "Invalid redirect address."),
+    }
+}
+
 fn error_page(status: StatusCode, message: &str) -> Response {
     (status, Html(pages::error(message))).into_response()
 }
@@ -72,28 +80,50 @@ fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
 fn validate(pool: &Pool, params: &AuthorizeParams) -> Result<Valid, Response> {
     let client = &pool.config.client;
     if params.client_id.as_deref() != Some(client.id.as_str()) {
-        return Err(error_page(StatusCode::BAD_REQUEST, "Invalid client_id: no such app client."));
+        return Err(error_page(
+            StatusCode::BAD_REQUEST,
+            "Invalid client_id: no such app client.",
+        ));
     }
-    let Some(redirect_uri) = params.redirect_uri.clone().filter(|r| client.callback_urls.contains(r))
+    let Some(redirect_uri) = params
+        .redirect_uri
+        .clone()
+        .filter(|r| client.callback_urls.contains(r))
     else {
-        return Err(error_page(StatusCode::BAD_REQUEST, "redirect_mismatch: the redirect_uri is not registered for this app client."));
+        return Err(error_page(
+            StatusCode::BAD_REQUEST,
+            "redirect_mismatch: the redirect_uri is not registered for this app client.",
+        ));
     };
     let back = |error: &str, description: &str| {
         let mut pairs = vec![("error", error), ("error_description", description)];
         if let Some(state) = params.state.as_deref() {
             pairs.push(("state", state));
         }
-        Err(Redirect::to(&with_query(&redirect_uri, &pairs)).into_response())
+        Err(found(&with_query(&redirect_uri, &pairs)))
     };
     if params.response_type.as_deref() != Some("code") {
-        return back("unsupported_response_type", "only the authorization code flow is enabled");
+        return back(
+            "unsupported_response_type",
+            "only the authorization code flow is enabled",
+        );
     }
     let scope = params.scope.clone().unwrap_or_default();
     let scopes: Vec<&str> = scope.split_whitespace().collect();
-    if !scopes.contains(&"openid") || scopes.iter().any(|s| !client.allowed_scopes.iter().any(|a| a == s)) {
-        return back("invalid_scope", "scope must include openid and only allowed scopes");
+    if !scopes.contains(&"openid")
+        || scopes
+            .iter()
+            .any(|s| !client.allowed_scopes.iter().any(|a| a == s))
+    {
+        return back(
+            "invalid_scope",
+            "scope must include openid and only allowed scopes",
+        );
     }
-    let Some(code_challenge) = params.code_challenge.clone().filter(|c| (43..=128).contains(&c.len()))
+    let Some(code_challenge) = params
+        .code_challenge
+        .clone()
+        .filter(|c| (43..=128).contains(&c.len()))
     else {
         return back("invalid_request", "code_challenge is required (PKCE)");
     };
@@ -115,7 +145,9 @@ fn session_user(pool: &Pool, headers: &HeaderMap) -> Option<String> {
     let store = pool.store();
     let session = store.sessions.get(&id)?;
     let user = store.users.get(&session.username)?;
-    (user.enabled && user.status == UserStatus::Confirmed && user.sign_out_epoch == session.sign_out_epoch)
+    (user.enabled
+        && user.status == UserStatus::Confirmed
+        && user.sign_out_epoch == session.sign_out_epoch)
         .then(|| user.username.clone())
 }
 
@@ -153,7 +185,7 @@ fn issue_code(pool: &Pool, username: &str, valid: &Valid, auth_time: i64) -> Res
     if let Some(state) = valid.state.as_deref() {
         pairs.push(("state", state));
     }
-    Redirect::to(&with_query(&valid.redirect_uri, &pairs)).into_response()
+    found(&with_query(&valid.redirect_uri, &pairs))
 }
 
 /// Signs the browser in (a hosted-UI session cookie) and issues a code.
@@ -162,17 +194,26 @@ fn complete_sign_in(pool: &Pool, username: &str, valid: &Valid) -> Response {
     let auth_time = now();
     {
         let mut store = pool.store();
-        let epoch = store.users.get(username).map(|u| u.sign_out_epoch).unwrap_or_default();
+        let epoch = store
+            .users
+            .get(username)
+            .map(|u| u.sign_out_epoch)
+            .unwrap_or_default();
         store.sessions.insert(
             session_id.clone(),
-            HostedSession { username: username.to_owned(), sign_out_epoch: epoch, auth_time },
+            HostedSession {
+                username: username.to_owned(),
+                sign_out_epoch: epoch,
+                auth_time,
+            },
         );
     }
     let mut response = issue_code(pool, username, valid, auth_time);
     let cookie = format!("{SESSION_COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Lax");
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("a plain cookie"));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("a plain cookie"),
+    );
     response
 }
 
@@ -196,12 +237,16 @@ pub async fn authorize(
         };
         return issue_code(&pool, &username, &valid, auth_time);
     }
-    Redirect::to(&with_query("/login", &params.pairs().iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()))
-        .into_response()
+    let pairs = params.pairs();
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    found(&with_query("/login", &pairs))
 }
 
 /// `GET /login`: the sign-in form.
-pub async fn login_page(State(pool): State<SharedPool>, Query(params): Query<AuthorizeParams>) -> Response {
+pub async fn login_page(
+    State(pool): State<SharedPool>,
+    Query(params): Query<AuthorizeParams>,
+) -> Response {
     if let Err(response) = validate(&pool, &params) {
         return response;
     }
@@ -225,7 +270,10 @@ pub async fn login(State(pool): State<SharedPool>, Form(form): Form<LoginForm>) 
         Err(response) => return response,
     };
     let refuse = |message: &str| {
-        (StatusCode::BAD_REQUEST, Html(pages::sign_in(&form.params, &form.username, Some(message))))
+        (
+            StatusCode::BAD_REQUEST,
+            Html(pages::sign_in(&form.params, &form.username, Some(message))),
+        )
             .into_response()
     };
     let user = pool.store().find_user(form.username.trim()).cloned();
@@ -240,12 +288,15 @@ pub async fn login(State(pool): State<SharedPool>, Form(form): Form<LoginForm>) 
         UserStatus::Confirmed => complete_sign_in(&pool, &user.username, &valid),
         UserStatus::ForceChangePassword => {
             if user.temporary_password_expires.is_some_and(|t| t <= now()) {
-                return refuse("Temporary password has expired and must be reset by an administrator.");
+                return refuse(
+                    "Temporary password has expired and must be reset by an administrator.",
+                );
             }
             let challenge = random_token();
-            pool.store()
-                .challenges
-                .insert(challenge.clone(), (user.username.clone(), now() + CHALLENGE_SECONDS));
+            pool.store().challenges.insert(
+                challenge.clone(),
+                (user.username.clone(), now() + CHALLENGE_SECONDS),
+            );
             Html(pages::new_password(&form.params, &challenge, None)).into_response()
         }
     }
@@ -264,13 +315,23 @@ pub struct NewPasswordForm {
 }
 
 /// `POST /login/new-password`: the first sign-in of an invited user.
-pub async fn new_password(State(pool): State<SharedPool>, Form(form): Form<NewPasswordForm>) -> Response {
+pub async fn new_password(
+    State(pool): State<SharedPool>,
+    Form(form): Form<NewPasswordForm>,
+) -> Response {
     let valid = match validate(&pool, &form.params) {
         Ok(valid) => valid,
         Err(response) => return response,
     };
     let again = |message: &str| {
-        (StatusCode::BAD_REQUEST, Html(pages::new_password(&form.params, &form.challenge, Some(message))))
+        (
+            StatusCode::BAD_REQUEST,
+            Html(pages::new_password(
+                &form.params,
+                &form.challenge,
+                Some(message),
+            )),
+        )
             .into_response()
     };
     let username = {
@@ -281,7 +342,11 @@ pub async fn new_password(State(pool): State<SharedPool>, Form(form): Form<NewPa
                 drop(store);
                 return (
                     StatusCode::BAD_REQUEST,
-                    Html(pages::sign_in(&form.params, "", Some("Your session has expired. Sign in again."))),
+                    Html(pages::sign_in(
+                        &form.params,
+                        "",
+                        Some("Your session has expired. Sign in again."),
+                    )),
                 )
                     .into_response();
             }
@@ -290,7 +355,9 @@ pub async fn new_password(State(pool): State<SharedPool>, Form(form): Form<NewPa
     if form.new_password != form.confirm_password {
         return again("The passwords do not match.");
     }
-    if let Err(message) = password::check_policy(&form.new_password, pool.config.policy.password_min_length) {
+    if let Err(message) =
+        password::check_policy(&form.new_password, pool.config.policy.password_min_length)
+    {
         return again(&message);
     }
     {
@@ -324,20 +391,27 @@ pub async fn logout(
 ) -> Response {
     let client = &pool.config.client;
     if params.client_id.as_deref() != Some(client.id.as_str()) {
-        return error_page(StatusCode::BAD_REQUEST, "Invalid client_id: no such app client.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Invalid client_id: no such app client.",
+        );
     }
     let Some(logout_uri) = params.logout_uri.filter(|u| client.logout_urls.contains(u)) else {
-        return error_page(StatusCode::BAD_REQUEST, "The logout_uri is not registered for this app client.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "The logout_uri is not registered for this app client.",
+        );
     };
     if let Some(id) = cookie(&headers, SESSION_COOKIE) {
         let mut store = pool.store();
         store.sessions.remove(&id);
         store.save();
     }
-    let mut response = Redirect::to(&logout_uri).into_response();
+    let mut response = found(&logout_uri);
     let expired = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, HeaderValue::from_str(&expired).expect("a plain cookie"));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&expired).expect("a plain cookie"),
+    );
     response
 }

@@ -47,14 +47,22 @@ fn hidden_params(params: &AuthorizeParams) -> String {
         .pairs()
         .into_iter()
         .map(|(name, value)| {
-            format!(r#"<input type="hidden" name="{name}" value="{}">"#, escape(&value))
+            format!(
+                r#"<input type="hidden" name="{name}" value="{}">"#,
+                escape(&value)
+            )
         })
         .collect()
 }
 
 fn error_block(error: Option<&str>) -> String {
     error
-        .map(|e| format!(r#"<p class="error" role="alert" id="error">{}</p>"#, escape(e)))
+        .map(|e| {
+            format!(
+                r#"<p class="error" role="alert" id="error">{}</p>"#,
+                escape(e)
+            )
+        })
         .unwrap_or_default()
 }
 
