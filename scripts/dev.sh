@@ -8,10 +8,23 @@ cd "$ROOT"
 
 scripts/setup.sh
 start_dev_db
-trap 'scripts/pg.sh stop "$DEV_PGDIR"; log "Postgres stopped (data kept in .local/pg-dev)"' EXIT
+cognito_pid=""
+stop_all() {
+    [ -n "$cognito_pid" ] && kill "$cognito_pid" 2>/dev/null
+    scripts/pg.sh stop "$DEV_PGDIR"
+    log "stopped (data kept in .local/)"
+}
+trap stop_all EXIT
 log "Postgres on 127.0.0.1:$DEV_PORT, database saas_dev"
 
 cargo leptos build
+cargo build -p cognito-local
 target/debug/server migrate
+
+# The local Cognito user pool; its users and keys survive restarts.
+COGNITO_PORT=${COGNITO_PORT:-9229}
+target/debug/cognito-local --listen "127.0.0.1:$COGNITO_PORT" --state .local/cognito-state.json &
+cognito_pid=$!
+log "Cognito stand-in at http://127.0.0.1:$COGNITO_PORT (outbox: /_dev/outbox)"
 log "serving at http://localhost:3000 — Ctrl-C to stop"
 cargo leptos watch

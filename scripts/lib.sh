@@ -51,3 +51,8 @@ start_dev_db() {
     APP_DATABASE_URL=$(db_url saas_app "$APP_PASSWORD" "$DEV_PORT" saas_dev)
     export MIGRATION_DATABASE_URL APP_DATABASE_URL
 }
+
+# A value from cognito-local/pool.toml: `pool_setting id` → the client id.
+pool_setting() {
+    sed -n "s/^$1 = \"\(.*\)\"$/\1/p" "$ROOT/cognito-local/pool.toml" | head -n 1
+}

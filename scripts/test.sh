@@ -22,8 +22,12 @@ PGDIR="$ROOT/.local/pg-test"
 LOGS="$ROOT/.local/test-logs"
 mkdir -p "$LOGS"
 server_pid=""
+cognito_pid=""
 cleanup() {
-    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+    for pid in $server_pid $cognito_pid; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     scripts/pg.sh destroy "$PGDIR"
 }
 trap cleanup EXIT
@@ -41,6 +45,11 @@ export APP_DATABASE_URL=$(db_url saas_app "$APP_PASSWORD" "$port" saas_e2e)
 
 log "build"
 cargo leptos build
+cargo build -p cognito-local
+# The production server must never link the Cognito stand-in.
+if cargo tree -p server --edges normal --prefix none | grep -q '^cognito-local '; then
+    die "the server depends on cognito-local"
+fi
 MIGRATION_DATABASE_URL=$owner_e2e target/debug/server migrate
 
 log "offline query data is current"
@@ -54,19 +63,34 @@ cargo clippy -p app --lib --target wasm32-unknown-unknown --no-default-features 
 log "unit and integration tests"
 DATABASE_URL=$owner_test cargo test --workspace 2>&1 | tee "$LOGS/cargo-test.log"
 
-# Serves BINARY on a free port and runs the Playwright suite against it.
-end_to_end() {
-    local binary=$1 label=$2 site_port
-    site_port=$(free_port)
-    LEPTOS_SITE_ADDR="127.0.0.1:$site_port" LEPTOS_ENV=$3 "$binary" >"$LOGS/server-$label.log" 2>&1 &
-    server_pid=$!
+# One address for the app in both end-to-end runs, so the stand-in can
+# register its callback and sign-out URLs up front.
+site_port=$(free_port)
+site="http://127.0.0.1:$site_port"
+cognito_port=$(free_port)
+target/debug/cognito-local --listen "127.0.0.1:$cognito_port" \
+    --callback-url "$site/auth/callback" --logout-url "$site/" >"$LOGS/cognito.log" 2>&1 &
+cognito_pid=$!
+export COGNITO_URL="http://127.0.0.1:$cognito_port"
+export COGNITO_CLIENT_ID=$(pool_setting id) COGNITO_POOL_ID=$(pool_setting pool_id)
+
+wait_healthy() { # url pid log
     for _ in $(seq 1 100); do
-        curl -fsS "http://127.0.0.1:$site_port/healthz" >/dev/null 2>&1 && break
-        kill -0 "$server_pid" 2>/dev/null || { cat "$LOGS/server-$label.log"; die "the server exited"; }
+        curl -fsS "$1" >/dev/null 2>&1 && return 0
+        kill -0 "$2" 2>/dev/null || { cat "$3"; die "$1: the process exited"; }
         sleep 0.2
     done
-    curl -fsS "http://127.0.0.1:$site_port/healthz" >/dev/null || die "the server did not become healthy"
-    (cd end2end && BASE_URL="http://127.0.0.1:$site_port" npx playwright test) 2>&1 | tee "$LOGS/playwright-$label.log"
+    die "$1 did not answer"
+}
+wait_healthy "$COGNITO_URL/$COGNITO_POOL_ID/.well-known/jwks.json" "$cognito_pid" "$LOGS/cognito.log"
+
+# Serves BINARY at $site and runs the Playwright suite against it.
+end_to_end() {
+    local binary=$1 label=$2
+    LEPTOS_SITE_ADDR="127.0.0.1:$site_port" LEPTOS_ENV=$3 "$binary" >"$LOGS/server-$label.log" 2>&1 &
+    server_pid=$!
+    wait_healthy "$site/healthz" "$server_pid" "$LOGS/server-$label.log"
+    (cd end2end && BASE_URL="$site" npx playwright test) 2>&1 | tee "$LOGS/playwright-$label.log"
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 }
 

@@ -74,24 +74,37 @@ fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
     format!("{uri}{separator}{query}")
 }
 
+/// Why an authorize request was refused.
+enum Rejection {
+    /// Shown in the browser: the client cannot be trusted with a redirect.
+    Page(&'static str),
+    /// Sent back to the (registered) redirect URI as `error=…`.
+    Back(String),
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        match self {
+            Rejection::Page(message) => error_page(StatusCode::BAD_REQUEST, message),
+            Rejection::Back(location) => found(&location),
+        }
+    }
+}
+
 /// Checks an authorize request as Cognito does. An unknown client or an
 /// unregistered redirect URI gets an error page (never a redirect to an
 /// unchecked address); other problems go back to the client as `error=…`.
-fn validate(pool: &Pool, params: &AuthorizeParams) -> Result<Valid, Response> {
+fn validate(pool: &Pool, params: &AuthorizeParams) -> Result<Valid, Rejection> {
     let client = &pool.config.client;
     if params.client_id.as_deref() != Some(client.id.as_str()) {
-        return Err(error_page(
-            StatusCode::BAD_REQUEST,
-            "Invalid client_id: no such app client.",
-        ));
+        return Err(Rejection::Page("Invalid client_id: no such app client."));
     }
     let Some(redirect_uri) = params
         .redirect_uri
         .clone()
         .filter(|r| client.callback_urls.contains(r))
     else {
-        return Err(error_page(
-            StatusCode::BAD_REQUEST,
+        return Err(Rejection::Page(
             "redirect_mismatch: the redirect_uri is not registered for this app client.",
         ));
     };
@@ -100,7 +113,7 @@ fn validate(pool: &Pool, params: &AuthorizeParams) -> Result<Valid, Response> {
         if let Some(state) = params.state.as_deref() {
             pairs.push(("state", state));
         }
-        Err(found(&with_query(&redirect_uri, &pairs)))
+        Err(Rejection::Back(with_query(&redirect_uri, &pairs)))
     };
     if params.response_type.as_deref() != Some("code") {
         return back(
@@ -226,7 +239,7 @@ pub async fn authorize(
 ) -> Response {
     let valid = match validate(&pool, &params) {
         Ok(valid) => valid,
-        Err(response) => return response,
+        Err(rejection) => return rejection.into_response(),
     };
     if let Some(username) = session_user(&pool, &headers) {
         let auth_time = {
@@ -247,8 +260,8 @@ pub async fn login_page(
     State(pool): State<SharedPool>,
     Query(params): Query<AuthorizeParams>,
 ) -> Response {
-    if let Err(response) = validate(&pool, &params) {
-        return response;
+    if let Err(rejection) = validate(&pool, &params) {
+        return rejection.into_response();
     }
     Html(pages::sign_in(&params, "", None)).into_response()
 }
@@ -267,7 +280,7 @@ pub struct LoginForm {
 pub async fn login(State(pool): State<SharedPool>, Form(form): Form<LoginForm>) -> Response {
     let valid = match validate(&pool, &form.params) {
         Ok(valid) => valid,
-        Err(response) => return response,
+        Err(rejection) => return rejection.into_response(),
     };
     let refuse = |message: &str| {
         (
@@ -321,7 +334,7 @@ pub async fn new_password(
 ) -> Response {
     let valid = match validate(&pool, &form.params) {
         Ok(valid) => valid,
-        Err(response) => return response,
+        Err(rejection) => return rejection.into_response(),
     };
     let again = |message: &str| {
         (
