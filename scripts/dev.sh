@@ -10,7 +10,7 @@ scripts/setup.sh
 start_dev_db
 cognito_pid=""
 stop_all() {
-    [ -n "$cognito_pid" ] && kill "$cognito_pid" 2>/dev/null
+    if [ -n "$cognito_pid" ]; then kill "$cognito_pid" 2>/dev/null || true; fi
     scripts/pg.sh stop "$DEV_PGDIR"
     log "stopped (data kept in .local/)"
 }
