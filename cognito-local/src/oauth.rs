@@ -145,24 +145,35 @@ fn authorization_code(pool: &Pool, client_id: &str, form: &HashMap<String, Strin
     );
     store.save();
     drop(store);
-    let issued = tokens::issue(
-        pool,
-        &user,
-        &Grant {
-            client_id,
-            scope: &grant.scope,
-            nonce: grant.nonce.as_deref(),
-            auth_time: grant.auth_time,
-            origin_jti: &origin_jti,
-        },
-    );
-    tokens_response(json!({
+    let grant = Grant {
+        client_id,
+        scope: &grant.scope,
+        nonce: grant.nonce.as_deref(),
+        auth_time: grant.auth_time,
+        origin_jti: &origin_jti,
+    };
+    issue_tokens(pool, &user, &grant, Some(&refresh_token))
+}
+
+/// The token endpoint's answer: new ID and access tokens, and the refresh
+/// token on the first exchange (Cognito does not rotate refresh tokens).
+fn issue_tokens(
+    pool: &Pool,
+    user: &User,
+    grant: &Grant<'_>,
+    refresh_token: Option<&str>,
+) -> Response {
+    let issued = tokens::issue(pool, user, grant);
+    let mut body = json!({
         "id_token": issued.id_token,
         "access_token": issued.access_token,
-        "refresh_token": refresh_token,
         "expires_in": issued.expires_in,
         "token_type": "Bearer",
-    }))
+    });
+    if let Some(refresh_token) = refresh_token {
+        body["refresh_token"] = json!(refresh_token);
+    }
+    tokens_response(body)
 }
 
 fn refresh(pool: &Pool, client_id: &str, form: &HashMap<String, String>) -> Response {
@@ -185,24 +196,14 @@ fn refresh(pool: &Pool, client_id: &str, form: &HashMap<String, String>) -> Resp
         return bad("invalid_grant");
     };
     drop(store);
-    // Cognito returns new ID and access tokens, not a new refresh token.
-    let issued = tokens::issue(
-        pool,
-        &user,
-        &Grant {
-            client_id,
-            scope: &grant.scope,
-            nonce: None,
-            auth_time: grant.auth_time,
-            origin_jti: &grant.origin_jti,
-        },
-    );
-    tokens_response(json!({
-        "id_token": issued.id_token,
-        "access_token": issued.access_token,
-        "expires_in": issued.expires_in,
-        "token_type": "Bearer",
-    }))
+    let grant = Grant {
+        client_id,
+        scope: &grant.scope,
+        nonce: None,
+        auth_time: grant.auth_time,
+        origin_jti: &grant.origin_jti,
+    };
+    issue_tokens(pool, &user, &grant, None)
 }
 
 /// `GET /oauth2/userInfo` with `Authorization: Bearer <access token>`.

@@ -236,8 +236,7 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_plain_message() {
         ("nobody@example.test", PASSWORD),
     ] {
         let form = login_form(&login_url, email, password);
-        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        replies.push(browser.post_form(&pool, "/login", &pairs).await);
+        replies.push(browser.post_form(&pool, "/login", &form).await);
     }
 
     for reply in &replies {
@@ -275,8 +274,7 @@ async fn a_disabled_user_cannot_sign_in_or_refresh() {
         .await
         .location();
     let form = login_form(&login_url, "ada@example.test", PASSWORD);
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let refused = browser.post_form(&pool, "/login", &pairs).await;
+    let refused = browser.post_form(&pool, "/login", &form).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.body.contains("User is disabled."));
     let refreshed = token(
@@ -525,8 +523,7 @@ async fn an_invited_user_sets_a_new_password_on_first_sign_in() {
         .await
         .location();
     let form = login_form(&login_url, "new@example.test", &temporary);
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let step = browser.post_form(&pool, "/login", &pairs).await;
+    let step = browser.post_form(&pool, "/login", &form).await;
     assert_eq!(step.status, StatusCode::OK);
     assert!(step.body.contains("Set a new password"), "{}", step.body);
     let challenge_token = step
@@ -553,18 +550,12 @@ async fn an_invited_user_sets_a_new_password_on_first_sign_in() {
         ("weak", "weak", "does not conform"),
     ] {
         let form = attempt(new, confirm);
-        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let refused = browser
-            .post_form(&pool, "/login/new-password", &pairs)
-            .await;
+        let refused = browser.post_form(&pool, "/login/new-password", &form).await;
         assert_eq!(refused.status, StatusCode::BAD_REQUEST);
         assert!(refused.body.contains(message), "{}", refused.body);
     }
     let form = attempt("Fresh-pass-42", "Fresh-pass-42");
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let done = browser
-        .post_form(&pool, "/login/new-password", &pairs)
-        .await;
+    let done = browser.post_form(&pool, "/login/new-password", &form).await;
 
     assert_eq!(done.status, StatusCode::FOUND, "{}", done.body);
     let code = done.location_param("code").unwrap();
@@ -601,8 +592,7 @@ async fn an_expired_temporary_password_is_refused() {
         .await
         .location();
     let form = login_form(&login_url, "late@example.test", "Temp-pass-1");
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let reply = browser.post_form(&pool, "/login", &pairs).await;
+    let reply = browser.post_form(&pool, "/login", &form).await;
 
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(

@@ -100,7 +100,7 @@ impl Browser {
         &mut self,
         pool: &SharedPool,
         uri: &str,
-        form: &[(&str, &str)],
+        form: &(impl serde::Serialize + ?Sized),
     ) -> Reply {
         self.send(pool, form_request(uri, form, None)).await
     }
@@ -120,7 +120,7 @@ pub async fn send(pool: &SharedPool, request: Request<Body>) -> Reply {
 
 pub fn form_request(
     uri: &str,
-    form: &[(&str, &str)],
+    form: &(impl serde::Serialize + ?Sized),
     basic: Option<(&str, &str)>,
 ) -> Request<Body> {
     let mut builder =
@@ -237,8 +237,7 @@ pub async fn sign_in(pool: &SharedPool, browser: &mut Browser, email: &str) -> (
     let to_login = browser.get(pool, &authorize_url(pool, &challenge)).await;
     assert_eq!(to_login.status, StatusCode::FOUND, "{}", to_login.body);
     let form = login_form(&to_login.location(), email, PASSWORD);
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let back = browser.post_form(pool, "/login", &pairs).await;
+    let back = browser.post_form(pool, "/login", &form).await;
     assert_eq!(back.status, StatusCode::FOUND, "{}", back.body);
     assert!(back.location().starts_with(CALLBACK), "{}", back.location());
     assert_eq!(back.location_param("state").as_deref(), Some("state-123"));
