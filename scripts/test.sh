@@ -47,7 +47,8 @@ log "build"
 cargo leptos build
 cargo build -p cognito-local
 # The production server must never link the Cognito stand-in.
-if cargo tree -p server --edges normal --prefix none | grep -q '^cognito-local '; then
+server_deps=$(cargo tree -p server --edges normal --prefix none)
+if grep -q '^cognito-local ' <<<"$server_deps"; then
     die "the server depends on cognito-local"
 fi
 MIGRATION_DATABASE_URL=$owner_e2e target/debug/server migrate
@@ -85,9 +86,9 @@ wait_healthy() { # url pid log
 wait_healthy "$COGNITO_URL/$COGNITO_POOL_ID/.well-known/jwks.json" "$cognito_pid" "$LOGS/cognito.log"
 
 # Serves BINARY at $site and runs the Playwright suite against it.
-end_to_end() {
-    local binary=$1 label=$2
-    LEPTOS_SITE_ADDR="127.0.0.1:$site_port" LEPTOS_ENV=$3 "$binary" >"$LOGS/server-$label.log" 2>&1 &
+end_to_end() { # binary label leptos-env
+    local binary=$1 label=$2 env=$3
+    LEPTOS_SITE_ADDR="127.0.0.1:$site_port" LEPTOS_ENV=$env "$binary" >"$LOGS/server-$label.log" 2>&1 &
     server_pid=$!
     wait_healthy "$site/healthz" "$server_pid" "$LOGS/server-$label.log"
     (cd end2end && BASE_URL="$site" npx playwright test) 2>&1 | tee "$LOGS/playwright-$label.log"
