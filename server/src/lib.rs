@@ -1,12 +1,14 @@
 //! The hosting side of the product: everything the Leptos app needs to be
 //! served, and nothing the app's server functions call.
 //!
+//! - [`auth`]: sign-in with the Cognito hosted UI (ID token verification);
 //! - [`config`]: typed settings read once from the environment;
 //! - [`startup`]: builds the router and runs it, for `main` and for tests;
 //! - [`routes`]: plain axum routes beside the Leptos ones (`/healthz`);
 //! - [`headers`]: response headers set on every response;
 //! - [`telemetry`]: logs and request ids.
 
+pub mod auth;
 pub mod config;
 pub mod headers;
 pub mod routes;

@@ -1,0 +1,190 @@
+//! Verifies Cognito ID tokens as aws-jwt-verify does: RS256 only; the key by
+//! `kid` from a cached JWKS, refetched on an unknown `kid` at most once per
+//! 10 seconds however many tokens ask; `iss` exact; `aud` the client id;
+//! `token_use` = `id`; `exp` with a small leeway; and the `nonce` of the
+//! sign-in that asked for the token.
+
+use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm, PublicKeyUse};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use thiserror::Error;
+use tokio::sync::{Mutex, RwLock};
+
+/// The shortest time between two JWKS fetches caused by unknown key ids.
+pub const REFETCH_INTERVAL: Duration = Duration::from_secs(10);
+/// Clock skew tolerated on `exp` (jsonwebtoken's default would be 60 s).
+pub const LEEWAY_SECONDS: u64 = 5;
+
+/// The claims the app uses from a verified ID token.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct IdClaims {
+    pub sub: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(rename = "cognito:username")]
+    pub username: String,
+    /// Absent from the token when the user is in no group.
+    #[serde(rename = "cognito:groups", default)]
+    pub groups: Vec<String>,
+    #[serde(rename = "custom:tenant_id", default)]
+    pub tenant_id: Option<String>,
+    pub token_use: String,
+    #[serde(default)]
+    pub nonce: Option<String>,
+    pub exp: i64,
+    pub auth_time: i64,
+}
+
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum VerifyError {
+    #[error("the token is malformed")]
+    Malformed,
+    #[error("the token is not signed with RS256")]
+    WrongAlgorithm,
+    #[error("no published key has the token's kid")]
+    UnknownKey,
+    #[error("the token failed verification: {0}")]
+    Invalid(String),
+    #[error("the token has expired")]
+    Expired,
+    #[error("the token is not an ID token")]
+    NotAnIdToken,
+    #[error("the token's nonce does not match the sign-in")]
+    NonceMismatch,
+    #[error("the identity provider's keys could not be fetched: {0}")]
+    KeysUnavailable(String),
+}
+
+struct KeyCache {
+    keys: HashMap<String, DecodingKey>,
+    fetched_at: Option<Instant>,
+}
+
+/// Verifies ID tokens of one user pool and app client. Cheap to share.
+pub struct IdTokenVerifier {
+    issuer: String,
+    client_id: String,
+    jwks_url: String,
+    http: reqwest::Client,
+    cache: RwLock<KeyCache>,
+    /// Serialises fetches, so a burst of unknown kids makes one request.
+    fetching: Mutex<()>,
+    refetch_interval: Duration,
+}
+
+impl IdTokenVerifier {
+    /// `http` must not follow redirects (see `auth::http_client`).
+    pub fn new(issuer: String, client_id: String, jwks_url: String, http: reqwest::Client) -> Self {
+        Self {
+            issuer,
+            client_id,
+            jwks_url,
+            http,
+            cache: RwLock::new(KeyCache {
+                keys: HashMap::new(),
+                fetched_at: None,
+            }),
+            fetching: Mutex::new(()),
+            refetch_interval: REFETCH_INTERVAL,
+        }
+    }
+
+    /// Another minimum time between fetches (tests of key rotation).
+    pub fn with_refetch_interval(mut self, interval: Duration) -> Self {
+        self.refetch_interval = interval;
+        self
+    }
+
+    /// Verifies `token`. `nonce` is the one sent with the authorize request;
+    /// `None` (a refresh) accepts a token without one.
+    pub async fn verify(&self, token: &str, nonce: Option<&str>) -> Result<IdClaims, VerifyError> {
+        let header = decode_header(token).map_err(|_| VerifyError::Malformed)?;
+        if header.alg != Algorithm::RS256 {
+            return Err(VerifyError::WrongAlgorithm);
+        }
+        let kid = header.kid.ok_or(VerifyError::UnknownKey)?;
+        let key = self.key(&kid).await?;
+
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.client_id]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = LEEWAY_SECONDS;
+        let claims = decode::<IdClaims>(token, &key, &validation)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => VerifyError::Expired,
+                _ => VerifyError::Invalid(e.to_string()),
+            })?
+            .claims;
+        if claims.token_use != "id" {
+            return Err(VerifyError::NotAnIdToken);
+        }
+        if nonce.is_some_and(|expected| claims.nonce.as_deref() != Some(expected)) {
+            return Err(VerifyError::NonceMismatch);
+        }
+        Ok(claims)
+    }
+
+    /// The key with this kid, fetching the JWKS if it is unknown and the last
+    /// fetch is old enough.
+    async fn key(&self, kid: &str) -> Result<DecodingKey, VerifyError> {
+        if let Some(key) = self.cache.read().await.keys.get(kid) {
+            return Ok(key.clone());
+        }
+        let _fetching = self.fetching.lock().await;
+        // Another caller may have fetched while this one waited.
+        {
+            let cache = self.cache.read().await;
+            if let Some(key) = cache.keys.get(kid) {
+                return Ok(key.clone());
+            }
+            if cache
+                .fetched_at
+                .is_some_and(|at| at.elapsed() < self.refetch_interval)
+            {
+                return Err(VerifyError::UnknownKey);
+            }
+        }
+        let fetched = self.fetch().await;
+        let mut cache = self.cache.write().await;
+        // A failed fetch also waits out the interval: a down identity
+        // provider is not hammered by every request.
+        cache.fetched_at = Some(Instant::now());
+        cache.keys = fetched?;
+        cache.keys.get(kid).cloned().ok_or(VerifyError::UnknownKey)
+    }
+
+    async fn fetch(&self) -> Result<HashMap<String, DecodingKey>, VerifyError> {
+        let unavailable = |e: reqwest::Error| VerifyError::KeysUnavailable(e.to_string());
+        let set: JwkSet = self
+            .http
+            .get(&self.jwks_url)
+            .send()
+            .await
+            .map_err(unavailable)?
+            .error_for_status()
+            .map_err(unavailable)?
+            .json()
+            .await
+            .map_err(unavailable)?;
+        tracing::info!(
+            keys = set.keys.len(),
+            "fetched the identity provider's keys"
+        );
+        Ok(set
+            .keys
+            .iter()
+            .filter(|jwk| matches!(jwk.algorithm, AlgorithmParameters::RSA(_)))
+            .filter(|jwk| matches!(jwk.common.key_algorithm, None | Some(KeyAlgorithm::RS256)))
+            .filter(|jwk| {
+                matches!(
+                    jwk.common.public_key_use,
+                    None | Some(PublicKeyUse::Signature)
+                )
+            })
+            .filter_map(|jwk| Some((jwk.common.key_id.clone()?, DecodingKey::from_jwk(jwk).ok()?)))
+            .collect())
+    }
+}
