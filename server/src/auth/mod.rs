@@ -1,6 +1,7 @@
-//! Sign-in with the Cognito hosted UI. So far: the back-channel HTTP client
-//! and ID token verification.
+//! Sign-in with the Cognito hosted UI. So far: the back-channel HTTP client,
+//! ID token verification, and the post-sign-in redirect target.
 
+pub mod return_to;
 pub mod verifier;
 
 use std::time::Duration;
