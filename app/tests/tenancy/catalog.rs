@@ -31,11 +31,22 @@ async fn the_app_role_cannot_bypass_row_level_security(_: PgPoolOptions, db: PgC
     assert_eq!(user, "saas_app");
     assert!(!superuser && !bypass && !createrole && !createdb);
 
-    // Nor can any role it may switch to.
+    // The only role it may switch to is the read-only one: were it a member
+    // of the owner, it could drop the policies.
+    let memberships: Vec<String> = sqlx::query_scalar(
+        "select r.rolname::text from pg_auth_members m
+         join pg_roles r on r.oid = m.roleid
+         join pg_roles u on u.oid = m.member
+         where u.rolname = current_user",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(memberships, vec!["saas_readonly".to_owned()]);
     let escalations: Vec<String> = sqlx::query_scalar(
         "select r.rolname::text from pg_roles r
-         where pg_has_role(current_user, r.oid, 'usage') and r.rolname <> current_user
-           and (r.rolsuper or r.rolbypassrls or r.rolcreaterole)",
+         where pg_has_role(current_user, r.oid, 'member') and r.rolname <> current_user
+           and (r.rolsuper or r.rolbypassrls or r.rolcreaterole or r.rolcreatedb)",
     )
     .fetch_all(&mut conn)
     .await
@@ -47,7 +58,7 @@ async fn the_app_role_cannot_bypass_row_level_security(_: PgPoolOptions, db: PgC
 async fn the_app_roles_own_nothing(_: PgPoolOptions, db: PgConnectOptions) {
     let mut conn = connect_as_app(&db).await;
     let owned: Vec<String> = sqlx::query_scalar(
-        "with ours as (select oid from pg_roles where rolname in ('saas_app', 'saas_readonly'))
+        "with ours as (select oid from pg_roles where pg_has_role('saas_app', oid, 'member'))
          select 'relation ' || relname from pg_class where relowner in (select oid from ours)
          union all select 'function ' || proname from pg_proc where proowner in (select oid from ours)
          union all select 'schema ' || nspname from pg_namespace where nspowner in (select oid from ours)
@@ -57,7 +68,10 @@ async fn the_app_roles_own_nothing(_: PgPoolOptions, db: PgConnectOptions) {
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    assert!(owned.is_empty(), "owned by an app role: {owned:?}");
+    assert!(
+        owned.is_empty(),
+        "owned by the app role or a role it can become: {owned:?}"
+    );
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]

@@ -70,6 +70,25 @@ pub async fn seed_tenant(db: &Db, name: &str) -> Tenant {
     .await
     .unwrap()
     .expect("the project is the tenant's own");
+    // A member and an audit row too (no repository writes them yet), so that
+    // every tenant table has rows to keep apart.
+    sqlx::query(
+        "insert into members (tenant_id, cognito_sub, email, role) values ($1, $2, $3, 'Admin')",
+    )
+    .bind(id.as_uuid())
+    .bind(format!("sub-{id}"))
+    .bind(format!("admin@{id}.example.test"))
+    .execute(tx.conn_for_tests())
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into audit_log (tenant_id, actor_sub, actor_email, action, target_type)
+         values ($1, 'seed', 'seed@example.test', 'project.create', 'project')",
+    )
+    .bind(id.as_uuid())
+    .execute(tx.conn_for_tests())
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     Tenant { id, project, task }
 }
@@ -81,6 +100,9 @@ pub async fn two_tenants(db: &Db) -> (Tenant, Tenant) {
         seed_tenant(db, "Tenant B").await,
     )
 }
+
+/// Every table with tenant data.
+pub const TENANT_TABLES: [&str; 5] = ["tenants", "members", "projects", "tasks", "audit_log"];
 
 /// The SQLSTATE of a database error, for asserting on it.
 pub fn sqlstate(error: &sqlx::Error) -> Option<String> {

@@ -1,7 +1,7 @@
 //! Tenant A's transaction reads, changes and deletes none of tenant B's rows,
 //! through every repository function and through raw SQL.
 
-use crate::fixtures::{app_db, sqlstate, two_tenants};
+use crate::fixtures::{TENANT_TABLES, app_db, sqlstate, two_tenants};
 use app::db::{Db, TenantTx, projects, tasks};
 use app::domain::{Description, ProjectName, TaskTitle};
 use app::identity::Identity;
@@ -147,6 +147,32 @@ async fn a_tenants_own_rows_are_readable_and_writable(_: PgPoolOptions, opts: Pg
     assert_eq!(archived.map(|p| p.archived), Some(true));
 }
 
+/// Every table, read with no filter of the query's own: A's transaction sees
+/// A's rows and nothing else, and so does B's.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn every_table_shows_a_tenant_only_its_own_rows(_: PgPoolOptions, opts: PgConnectOptions) {
+    let db = app_db(&opts, 2);
+    let (a, b) = two_tenants(&db).await;
+
+    for tenant in [&a, &b] {
+        let mut tx = tx(&db, &tenant.member()).await;
+        for table in TENANT_TABLES {
+            let owners: Vec<Uuid> = sqlx::query_scalar(&format!("select tenant_id from {table}"))
+                .fetch_all(tx.conn_for_tests())
+                .await
+                .unwrap();
+            assert!(
+                !owners.is_empty(),
+                "{table}: the tenant's own rows are missing"
+            );
+            assert!(
+                owners.iter().all(|owner| *owner == tenant.id.as_uuid()),
+                "{table}: another tenant's rows are visible"
+            );
+        }
+    }
+}
+
 /// Raw SQL inside A's transaction — what a buggy repository could send.
 /// Every write naming tenant B fails the policy's WITH CHECK (42501).
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
@@ -289,7 +315,7 @@ async fn with_no_tenant_set_queries_return_nothing(_: PgPoolOptions, opts: PgCon
         Some(""),
         "the seeding's transactions left no trace but ''"
     );
-    for table in ["tenants", "members", "projects", "tasks", "audit_log"] {
+    for table in TENANT_TABLES {
         let count: i64 = sqlx::query_scalar(&format!("select count(*) from {table}"))
             .fetch_one(&mut *conn)
             .await

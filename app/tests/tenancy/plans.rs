@@ -51,8 +51,24 @@ fn scans(plan: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-async fn explain(conn: &mut PgConnection, sql: &str) -> Vec<(String, String)> {
-    let plan: Value = sqlx::query_scalar(&format!("explain (format json) {sql}"))
+/// The plan Postgres would use for the prepared statement `sql` whatever its
+/// parameters (a generic plan, as a reused prepared statement gets), run
+/// with `args`.
+async fn explain(
+    conn: &mut PgConnection,
+    name: &str,
+    sql: &str,
+    args: &str,
+) -> Vec<(String, String)> {
+    sqlx::raw_sql("set local plan_cache_mode = force_generic_plan")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::raw_sql(&format!("prepare {name} as {sql}"))
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let plan: Value = sqlx::query_scalar(&format!("explain (format json) execute {name}({args})"))
         .fetch_one(&mut *conn)
         .await
         .unwrap();
@@ -78,27 +94,33 @@ async fn hot_queries_use_the_tenant_indexes(owner: PgPool) {
         tasks >= 90_000.0,
         "tasks has only {tasks} rows by the statistics"
     );
-    // The statements the repositories send, with literals for parameters.
+    // The statements the repositories send, with their parameters.
+    let project = format!("'{}'", a.project.id);
+    let task = format!("'{}'", a.task.id);
     let queries = [
-        "select id, name from projects where (null::text is null or name ilike null)
-           and (false or archived_at is null) order by lower(name), id limit 20 offset 0"
-            .to_owned(),
-        "select count(*) from projects where (null::text is null or name ilike null)
-           and (false or archived_at is null)"
-            .to_owned(),
-        format!(
-            "select id, name from projects where id = '{}'",
-            a.project.id
+        (
+            "select id, name from projects where ($1::text is null or name ilike $1)
+               and ($2 or archived_at is null) order by lower(name), id limit $3 offset $4",
+            "null, false, 20, 0".to_owned(),
         ),
-        format!(
-            "select id, title from tasks where project_id = '{}'
+        (
+            "select count(*) from projects where ($1::text is null or name ilike $1)
+               and ($2 or archived_at is null)",
+            "'%project 1%', true".to_owned(),
+        ),
+        (
+            "select id, name from projects where id = $1::uuid",
+            project.clone(),
+        ),
+        (
+            "select id, title from tasks where project_id = $1::uuid
                order by done_at is not null, created_at, id",
-            a.project.id
+            project,
         ),
-        format!("select id, title from tasks where id = '{}'", a.task.id),
+        ("select id, title from tasks where id = $1::uuid", task),
     ];
-    for sql in &queries {
-        let nodes = explain(conn, sql).await;
+    for (i, (sql, args)) in queries.iter().enumerate() {
+        let nodes = explain(conn, &format!("hot_{i}"), sql, args).await;
         assert!(
             nodes.iter().any(|(kind, _)| kind.contains("Index")),
             "no index used: {sql}\n{nodes:?}"
