@@ -114,7 +114,12 @@ fn authorization_code(pool: &Pool, client_id: &str, form: &HashMap<String, Strin
     {
         return bad("invalid_grant");
     }
-    let Some(verifier) = form.get("code_verifier") else {
+    // RFC 7636: 43 to 128 unreserved characters.
+    let Some(verifier) = form.get("code_verifier").filter(|v| {
+        (43..=128).contains(&v.len())
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+    }) else {
         return bad("invalid_request");
     };
     let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD

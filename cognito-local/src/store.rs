@@ -135,7 +135,7 @@ impl Store {
         let tmp = path.with_extension("tmp");
         let written = serde_json::to_vec_pretty(self)
             .map_err(|e| e.to_string())
-            .and_then(|bytes| std::fs::write(&tmp, bytes).map_err(|e| e.to_string()))
+            .and_then(|bytes| write_private(&tmp, &bytes).map_err(|e| e.to_string()))
             .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| e.to_string()));
         if let Err(error) = written {
             tracing::error!(%error, file = %path.display(), "could not save the state");
@@ -157,9 +157,11 @@ impl Store {
         self.users.get_mut(&username)
     }
 
-    /// Ends every token and hosted-UI session of a user (global sign-out,
-    /// disabling, deletion).
+    /// Ends every token, pending code and hosted-UI session of a user
+    /// (global sign-out, disabling, deletion).
     pub fn sign_out_everywhere(&mut self, username: &str) {
+        self.codes.retain(|_, c| c.username != username);
+        self.challenges.retain(|_, (u, _)| u != username);
         let revoked: Vec<String> = self
             .refresh_tokens
             .values()
@@ -180,6 +182,16 @@ impl Store {
         self.challenges.retain(|_, (_, expires)| *expires > now);
         self.refresh_tokens.retain(|_, t| t.expires > now);
     }
+}
+
+/// Writes a file only its owner can read: it holds the signing keys.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
 }
 
 pub fn now() -> i64 {

@@ -286,6 +286,56 @@ async fn a_disabled_user_cannot_sign_in_or_refresh() {
     )
     .await;
     assert_eq!(refreshed.json()["error"], "invalid_grant");
+    // Enabling the user again does not bring the old tokens back.
+    admin(
+        &pool,
+        "AdminEnableUser",
+        json!({ "Username": "ada@example.test" }),
+    )
+    .await;
+    let revived = token(
+        &pool,
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &refresh_token),
+        ],
+    )
+    .await;
+    assert_eq!(revived.json()["error"], "invalid_grant");
+}
+
+#[tokio::test]
+async fn a_code_issued_before_a_global_sign_out_cannot_be_redeemed() {
+    let pool = pool();
+    confirmed_user(&pool, "ada@example.test", &[], TENANT).await;
+    let (code, verifier) = sign_in(&pool, &mut Browser::default(), "ada@example.test").await;
+
+    admin(
+        &pool,
+        "AdminUserGlobalSignOut",
+        json!({ "Username": "ada@example.test" }),
+    )
+    .await;
+
+    assert_eq!(
+        exchange(&pool, &code, &verifier).await.json()["error"],
+        "invalid_grant"
+    );
+}
+
+#[tokio::test]
+async fn a_verifier_of_the_wrong_shape_is_an_invalid_request() {
+    let pool = pool();
+    confirmed_user(&pool, "ada@example.test", &[], TENANT).await;
+    for verifier in [
+        "short",
+        &"a".repeat(129),
+        &format!("{}/{}", "a".repeat(30), "b".repeat(30)),
+    ] {
+        let (code, _) = sign_in(&pool, &mut Browser::default(), "ada@example.test").await;
+        let reply = exchange(&pool, &code, verifier).await;
+        assert_eq!(reply.json()["error"], "invalid_request", "{verifier}");
+    }
 }
 
 #[tokio::test]

@@ -43,7 +43,9 @@ impl From<sqlx::Error> for DbError {
             sqlx::Error::PoolTimedOut
             | sqlx::Error::PoolClosed
             | sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_) => DbError::Unavailable(error),
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed => DbError::Unavailable(error),
             sqlx::Error::Database(db) => match db.code().as_deref() {
                 Some("42501") => DbError::Forbidden(error),
                 // unique_violation, exclusion_violation
@@ -51,9 +53,15 @@ impl From<sqlx::Error> for DbError {
                     constraint: db.constraint().unwrap_or_default().to_owned(),
                     source: error,
                 },
-                // admin_shutdown, crash_shutdown, cannot_connect_now: the
-                // server is restarting.
-                Some("57P01") | Some("57P02") | Some("57P03") => DbError::Unavailable(error),
+                // Class 08 (connection exceptions); too_many_connections;
+                // admin_shutdown, crash_shutdown, cannot_connect_now (the
+                // server is restarting).
+                Some(code)
+                    if code.starts_with("08")
+                        || matches!(code, "53300" | "57P01" | "57P02" | "57P03") =>
+                {
+                    DbError::Unavailable(error)
+                }
                 _ => DbError::Other(error),
             },
             _ => DbError::Other(error),

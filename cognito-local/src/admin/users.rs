@@ -191,6 +191,8 @@ pub fn admin_delete_user(pool: &Pool, body: &Value) -> ApiResult {
     Ok(json!({}))
 }
 
+/// AdminDisableUser also ends the user's tokens and sessions, as Cognito's
+/// does; enabling again does not bring them back.
 pub fn admin_set_enabled(pool: &Pool, body: &Value, enabled: bool) -> ApiResult {
     let request: UserInput = input(body)?;
     let mut store = pool.store();
@@ -199,6 +201,10 @@ pub fn admin_set_enabled(pool: &Pool, body: &Value, enabled: bool) -> ApiResult 
         .ok_or_else(ApiError::user_not_found)?;
     user.enabled = enabled;
     user.modified = now();
+    let username = user.username.clone();
+    if !enabled {
+        store.sign_out_everywhere(&username);
+    }
     store.save();
     Ok(json!({}))
 }

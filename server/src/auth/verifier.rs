@@ -97,9 +97,23 @@ impl IdTokenVerifier {
         self
     }
 
-    /// Verifies `token`. `nonce` is the one sent with the authorize request;
-    /// `None` (a refresh) accepts a token without one.
-    pub async fn verify(&self, token: &str, nonce: Option<&str>) -> Result<IdClaims, VerifyError> {
+    /// Verifies the ID token of a sign-in: its `nonce` must be the one sent
+    /// with that sign-in's authorize request.
+    pub async fn verify_sign_in(&self, token: &str, nonce: &str) -> Result<IdClaims, VerifyError> {
+        let claims = self.verify(token).await?;
+        if claims.nonce.as_deref() != Some(nonce) {
+            return Err(VerifyError::NonceMismatch);
+        }
+        Ok(claims)
+    }
+
+    /// Verifies an ID token from a refresh, which carries no nonce.
+    pub async fn verify_refresh(&self, token: &str) -> Result<IdClaims, VerifyError> {
+        self.verify(token).await
+    }
+
+    /// Everything but the nonce.
+    async fn verify(&self, token: &str) -> Result<IdClaims, VerifyError> {
         let header = decode_header(token).map_err(|_| VerifyError::Malformed)?;
         if header.alg != Algorithm::RS256 {
             return Err(VerifyError::WrongAlgorithm);
@@ -120,9 +134,6 @@ impl IdTokenVerifier {
             .claims;
         if claims.token_use != "id" {
             return Err(VerifyError::NotAnIdToken);
-        }
-        if nonce.is_some_and(|expected| claims.nonce.as_deref() != Some(expected)) {
-            return Err(VerifyError::NonceMismatch);
         }
         Ok(claims)
     }
