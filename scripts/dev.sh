@@ -7,6 +7,10 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 scripts/setup.sh
+COGNITO_PORT=${COGNITO_PORT:-9229}
+for port in 3000 "$COGNITO_PORT"; do
+    port_is_free "$port" || die "port $port is in use (another make dev?); stop it first"
+done
 start_dev_db
 cognito_pid=""
 stop_all() {
@@ -22,9 +26,13 @@ cargo build -p cognito-local
 target/debug/server migrate
 
 # The local Cognito user pool; its users and keys survive restarts.
-COGNITO_PORT=${COGNITO_PORT:-9229}
 target/debug/cognito-local --listen "127.0.0.1:$COGNITO_PORT" --state .local/cognito-state.json &
 cognito_pid=$!
+for _ in $(seq 1 50); do
+    curl -fsS "http://127.0.0.1:$COGNITO_PORT/$(pool_setting pool_id)/.well-known/jwks.json" >/dev/null 2>&1 && break
+    kill -0 "$cognito_pid" 2>/dev/null || die "the Cognito stand-in did not start"
+    sleep 0.2
+done
 log "Cognito stand-in at http://127.0.0.1:$COGNITO_PORT (outbox: /_dev/outbox)"
 log "serving at http://localhost:3000 — Ctrl-C to stop"
 cargo leptos watch

@@ -11,7 +11,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+PG_BIN=${PG_BIN:-$( (ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true) | sort -V | tail -n 1)}
 [ -x "$PG_BIN/pg_ctl" ] || die "no PostgreSQL server found under /usr/lib/postgresql (run scripts/setup.sh)"
 
 as_pg() { runuser -u postgres -- "$@"; }
@@ -26,7 +26,13 @@ data_dir() {
     if runuser -u postgres -- test -x "$dir"; then
         echo "$dir"
     else
-        echo "/tmp/saas-pg-$(printf '%s' "$dir" | sha1sum | cut -c1-12)"
+        local fallback
+        fallback="/tmp/saas-pg-$(printf '%s' "$dir" | sha1sum | cut -c1-12)"
+        # Root later chowns and deletes it: never follow a planted link.
+        if [ -L "$fallback" ] || { [ -e "$fallback" ] && [ ! -d "$fallback" ]; }; then
+            die "$fallback exists and is not a directory; remove it"
+        fi
+        echo "$fallback"
     fi
 }
 

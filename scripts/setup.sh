@@ -32,12 +32,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- Rust ------------------------------------------------------------------
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+# (grep reads a here-string, not a pipe: with pipefail, `cmd | grep -q` can
+# fail on SIGPIPE even when grep matched.)
+if ! grep -qx wasm32-unknown-unknown <<<"$(rustup target list --installed)"; then
     log "rustup target add wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown
 fi
 for component in rustfmt clippy; do
-    rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+    grep -q "^$component" <<<"$(rustup component list --installed)" || rustup component add "$component"
 done
 
 # cargo-leptos only orchestrates builds, so a debug build of the tool itself
@@ -52,7 +54,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
     log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 6 minutes)"
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" -j 2
 fi
-if ! cargo sqlx --version 2>/dev/null | grep -qx "sqlx-cli[-a-z]* $SQLX_CLI_VERSION"; then
+if ! grep -qx "sqlx-cli[-a-z]* $SQLX_CLI_VERSION" <<<"$(cargo sqlx --version 2>/dev/null || true)"; then
     log "cargo install sqlx-cli $SQLX_CLI_VERSION (about 4 minutes)"
     cargo install sqlx-cli --locked --version "$SQLX_CLI_VERSION" \
         --no-default-features --features rustls,postgres -j 2

@@ -96,6 +96,9 @@ end_to_end() { # binary label leptos-env
 }
 
 log "end-to-end tests, debug build"
+# `cargo test` relinked target/debug/server with the dev-dependencies'
+# features (test-support); build it again as production builds it.
+cargo leptos build
 end_to_end target/debug/server debug DEV
 
 # The release build optimises the WASM with wasm-opt, which can break it in
@@ -106,6 +109,6 @@ log "end-to-end tests, release build"
 end_to_end target/release/server release PROD
 
 # One closing line for the whole run.
-cargo_passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$LOGS/cargo-test.log" | awk '{s += $4} END {print s + 0}')
-e2e_passed=$(cat "$LOGS"/playwright-*.log | grep -Eo '^ *[0-9]+ passed' | awk '{s += $1} END {print s + 0}')
+cargo_passed=$(awk '/test result: ok\./ {s += $4} END {print s + 0}' "$LOGS/cargo-test.log")
+e2e_passed=$(awk '/^ *[0-9]+ passed/ {s += $1} END {print s + 0}' "$LOGS"/playwright-*.log)
 echo "total: $((cargo_passed + e2e_passed)) passed, 0 failed"
