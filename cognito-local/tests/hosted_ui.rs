@@ -225,17 +225,14 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_plain_message() {
     confirmed_user(&pool, "ada@example.test", &[], TENANT).await;
     let (_, challenge) = pkce();
     let mut browser = Browser::default();
-    let login_url = browser
-        .get(&pool, &authorize_url(&pool, &challenge))
-        .await
-        .location();
+    let page = open_sign_in(&mut browser, &pool, &challenge).await;
 
     let mut replies = Vec::new();
     for (email, password) in [
         ("ada@example.test", "Wrong-pass-1"),
         ("nobody@example.test", PASSWORD),
     ] {
-        let form = login_form(&login_url, email, password);
+        let form = login_form(&page, email, password);
         replies.push(browser.post_form(&pool, "/login", &form).await);
     }
 
@@ -269,11 +266,8 @@ async fn a_disabled_user_cannot_sign_in_or_refresh() {
 
     let (_, challenge) = pkce();
     let mut browser = Browser::default();
-    let login_url = browser
-        .get(&pool, &authorize_url(&pool, &challenge))
-        .await
-        .location();
-    let form = login_form(&login_url, "ada@example.test", PASSWORD);
+    let page = open_sign_in(&mut browser, &pool, &challenge).await;
+    let form = login_form(&page, "ada@example.test", PASSWORD);
     let refused = browser.post_form(&pool, "/login", &form).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.body.contains("User is disabled."));
@@ -568,26 +562,14 @@ async fn an_invited_user_sets_a_new_password_on_first_sign_in() {
 
     let (verifier, challenge) = pkce();
     let mut browser = Browser::default();
-    let login_url = browser
-        .get(&pool, &authorize_url(&pool, &challenge))
-        .await
-        .location();
-    let form = login_form(&login_url, "new@example.test", &temporary);
+    let page = open_sign_in(&mut browser, &pool, &challenge).await;
+    let form = login_form(&page, "new@example.test", &temporary);
     let step = browser.post_form(&pool, "/login", &form).await;
     assert_eq!(step.status, StatusCode::OK);
     assert!(step.body.contains("Set a new password"), "{}", step.body);
-    let challenge_token = step
-        .body
-        .split("name=\"challenge\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let challenge_token = hidden_field(&step.body, "challenge");
 
-    let mut base: Vec<(String, String)> =
-        serde_urlencoded::from_str(login_url.split_once('?').unwrap().1).unwrap();
+    let mut base = page_fields(&page);
     base.push(("challenge".into(), challenge_token));
     let attempt = |new: &str, confirm: &str| {
         let mut form = base.clone();
@@ -637,11 +619,8 @@ async fn an_expired_temporary_password_is_refused() {
 
     let (_, challenge) = pkce();
     let mut browser = Browser::default();
-    let login_url = browser
-        .get(&pool, &authorize_url(&pool, &challenge))
-        .await
-        .location();
-    let form = login_form(&login_url, "late@example.test", "Temp-pass-1");
+    let page = open_sign_in(&mut browser, &pool, &challenge).await;
+    let form = login_form(&page, "late@example.test", "Temp-pass-1");
     let reply = browser.post_form(&pool, "/login", &form).await;
 
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
@@ -650,4 +629,29 @@ async fn an_expired_temporary_password_is_refused() {
         "{}",
         reply.body
     );
+}
+
+#[tokio::test]
+async fn a_sign_in_posted_without_the_pages_csrf_token_is_refused() {
+    let pool = pool();
+    confirmed_user(&pool, "ada@example.test", &[], TENANT).await;
+    let (_, challenge) = pkce();
+    let page = open_sign_in(&mut Browser::default(), &pool, &challenge).await;
+    let form = login_form(&page, "ada@example.test", PASSWORD);
+
+    // Another site posting the form: the browser has no XSRF-TOKEN cookie.
+    let cross_site = Browser::default().post_form(&pool, "/login", &form).await;
+    // The victim's browser, but a token the attacker guessed.
+    let mut victim = Browser::default();
+    let own = open_sign_in(&mut victim, &pool, &challenge).await;
+    let mut guessed = login_form(&own, "ada@example.test", PASSWORD);
+    guessed.retain(|(k, _)| k != "_csrf");
+    guessed.push(("_csrf".into(), "guessed".into()));
+    let wrong_token = victim.post_form(&pool, "/login", &guessed).await;
+
+    for reply in [cross_site, wrong_token] {
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+        assert!(reply.headers.get("location").is_none());
+        assert!(reply.body.contains("expired"), "{}", reply.body);
+    }
 }

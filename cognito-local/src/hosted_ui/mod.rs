@@ -12,6 +12,10 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 
 const SESSION_COOKIE: &str = "cognito_local_session";
+/// The hosted UI's forms carry a token that must match this cookie (double
+/// submit, as Cognito's XSRF-TOKEN), so another site cannot post its own
+/// credentials and plant its session in the victim's browser.
+const CSRF_COOKIE: &str = "XSRF-TOKEN";
 /// How long a "set a new password" step stays open.
 const CHALLENGE_SECONDS: i64 = 600;
 
@@ -255,6 +259,25 @@ pub async fn authorize(
     found(&with_query("/login", &pairs))
 }
 
+/// The sign-in form with a fresh CSRF token and its cookie.
+fn fresh_sign_in(params: &AuthorizeParams, status: StatusCode, error: Option<&str>) -> Response {
+    let token = random_token();
+    let mut response = (status, Html(pages::sign_in(params, &token, "", error))).into_response();
+    let cookie = format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("a plain cookie"),
+    );
+    response
+}
+
+/// Whether a posted form's token matches the browser's CSRF cookie.
+fn csrf_ok(headers: &HeaderMap, posted: &str) -> bool {
+    cookie(headers, CSRF_COOKIE).is_some_and(|expected| !posted.is_empty() && expected == posted)
+}
+
+const CSRF_EXPIRED: &str = "This sign-in page has expired. Please try again.";
+
 /// `GET /login`: the sign-in form.
 pub async fn login_page(
     State(pool): State<SharedPool>,
@@ -263,13 +286,15 @@ pub async fn login_page(
     if let Err(rejection) = validate(&pool, &params) {
         return rejection.into_response();
     }
-    Html(pages::sign_in(&params, "", None)).into_response()
+    fresh_sign_in(&params, StatusCode::OK, None)
 }
 
 #[derive(Deserialize)]
 pub struct LoginForm {
     #[serde(flatten)]
     params: AuthorizeParams,
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -277,15 +302,27 @@ pub struct LoginForm {
 }
 
 /// `POST /login`: checks the credentials.
-pub async fn login(State(pool): State<SharedPool>, Form(form): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(pool): State<SharedPool>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let valid = match validate(&pool, &form.params) {
         Ok(valid) => valid,
         Err(rejection) => return rejection.into_response(),
     };
+    if !csrf_ok(&headers, &form.csrf) {
+        return fresh_sign_in(&form.params, StatusCode::FORBIDDEN, Some(CSRF_EXPIRED));
+    }
     let refuse = |message: &str| {
         (
             StatusCode::BAD_REQUEST,
-            Html(pages::sign_in(&form.params, &form.username, Some(message))),
+            Html(pages::sign_in(
+                &form.params,
+                &form.csrf,
+                &form.username,
+                Some(message),
+            )),
         )
             .into_response()
     };
@@ -310,7 +347,13 @@ pub async fn login(State(pool): State<SharedPool>, Form(form): Form<LoginForm>) 
                 challenge.clone(),
                 (user.username.clone(), now() + CHALLENGE_SECONDS),
             );
-            Html(pages::new_password(&form.params, &challenge, None)).into_response()
+            Html(pages::new_password(
+                &form.params,
+                &form.csrf,
+                &challenge,
+                None,
+            ))
+            .into_response()
         }
     }
 }
@@ -319,6 +362,8 @@ pub async fn login(State(pool): State<SharedPool>, Form(form): Form<LoginForm>) 
 pub struct NewPasswordForm {
     #[serde(flatten)]
     params: AuthorizeParams,
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
     #[serde(default)]
     challenge: String,
     #[serde(default)]
@@ -330,17 +375,22 @@ pub struct NewPasswordForm {
 /// `POST /login/new-password`: the first sign-in of an invited user.
 pub async fn new_password(
     State(pool): State<SharedPool>,
+    headers: HeaderMap,
     Form(form): Form<NewPasswordForm>,
 ) -> Response {
     let valid = match validate(&pool, &form.params) {
         Ok(valid) => valid,
         Err(rejection) => return rejection.into_response(),
     };
+    if !csrf_ok(&headers, &form.csrf) {
+        return fresh_sign_in(&form.params, StatusCode::FORBIDDEN, Some(CSRF_EXPIRED));
+    }
     let again = |message: &str| {
         (
             StatusCode::BAD_REQUEST,
             Html(pages::new_password(
                 &form.params,
+                &form.csrf,
                 &form.challenge,
                 Some(message),
             )),
@@ -353,15 +403,11 @@ pub async fn new_password(
             Some((username, expires)) if *expires > now() => username.clone(),
             _ => {
                 drop(store);
-                return (
+                return fresh_sign_in(
+                    &form.params,
                     StatusCode::BAD_REQUEST,
-                    Html(pages::sign_in(
-                        &form.params,
-                        "",
-                        Some("Your session has expired. Sign in again."),
-                    )),
-                )
-                    .into_response();
+                    Some("Your session has expired. Sign in again."),
+                );
             }
         }
     };

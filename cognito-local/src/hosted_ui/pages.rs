@@ -66,14 +66,21 @@ fn error_block(error: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-pub fn sign_in(params: &AuthorizeParams, email: &str, error: Option<&str>) -> String {
+fn csrf_field(csrf: &str) -> String {
+    format!(
+        r#"<input type="hidden" name="_csrf" value="{}">"#,
+        escape(csrf)
+    )
+}
+
+pub fn sign_in(params: &AuthorizeParams, csrf: &str, email: &str, error: Option<&str>) -> String {
     layout(
         "Sign in",
         &format!(
             r#"<h1>Sign in</h1>
 {error}
 <form method="post" action="/login">
-{hidden}
+{hidden}{csrf}
 <label for="username">Email</label>
 <input id="username" name="username" type="email" autocomplete="username" required value="{email}">
 <label for="password">Password</label>
@@ -83,12 +90,18 @@ pub fn sign_in(params: &AuthorizeParams, email: &str, error: Option<&str>) -> St
 <p class="note">Local Cognito stand-in: accounts are created by an administrator.</p>"#,
             error = error_block(error),
             hidden = hidden_params(params),
+            csrf = csrf_field(csrf),
             email = escape(email),
         ),
     )
 }
 
-pub fn new_password(params: &AuthorizeParams, challenge: &str, error: Option<&str>) -> String {
+pub fn new_password(
+    params: &AuthorizeParams,
+    csrf: &str,
+    challenge: &str,
+    error: Option<&str>,
+) -> String {
     layout(
         "Set a new password",
         &format!(
@@ -96,7 +109,7 @@ pub fn new_password(params: &AuthorizeParams, challenge: &str, error: Option<&st
 <p>You signed in with a temporary password. Choose a new one to continue.</p>
 {error}
 <form method="post" action="/login/new-password">
-{hidden}
+{hidden}{csrf}
 <input type="hidden" name="challenge" value="{challenge}">
 <label for="new_password">New password</label>
 <input id="new_password" name="new_password" type="password" autocomplete="new-password" required>
@@ -107,6 +120,7 @@ pub fn new_password(params: &AuthorizeParams, challenge: &str, error: Option<&st
 </form>"#,
             error = error_block(error),
             hidden = hidden_params(params),
+            csrf = csrf_field(csrf),
             challenge = escape(challenge),
         ),
     )

@@ -63,30 +63,30 @@ impl Reply {
 /// A browser of sorts: remembers the hosted-UI cookie between requests.
 #[derive(Default)]
 pub struct Browser {
-    cookie: Option<String>,
+    cookies: std::collections::BTreeMap<String, String>,
 }
 
 impl Browser {
     pub async fn send(&mut self, pool: &SharedPool, mut request: Request<Body>) -> Reply {
-        if let Some(cookie) = &self.cookie {
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             request
                 .headers_mut()
-                .insert(header::COOKIE, cookie.parse().unwrap());
+                .insert(header::COOKIE, jar.join("; ").parse().unwrap());
         }
         let reply = send(pool, request).await;
         for value in reply.headers.get_all(header::SET_COOKIE) {
-            let pair = value
-                .to_str()
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_owned();
-            self.cookie = if pair.ends_with('=') {
-                None
+            let pair = value.to_str().unwrap().split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() {
+                self.cookies.remove(name);
             } else {
-                Some(pair)
-            };
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
         }
         reply
     }
@@ -218,14 +218,46 @@ pub fn authorize_url(pool: &SharedPool, challenge: &str) -> String {
     format!("/oauth2/authorize?{query}")
 }
 
-/// The hidden and visible fields of the sign-in form for `login_url`.
-pub fn login_form<'a>(
-    login_url: &'a str,
-    email: &'a str,
-    password: &'a str,
-) -> Vec<(String, String)> {
-    let query = login_url.split_once('?').unwrap().1;
-    let mut form: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
+/// The sign-in page a browser reached: its address and its CSRF token.
+pub struct SignInPage {
+    pub url: String,
+    pub csrf: String,
+}
+
+/// Follows an authorize request to the sign-in page, as a browser does.
+pub async fn open_sign_in(browser: &mut Browser, pool: &SharedPool, challenge: &str) -> SignInPage {
+    let to_login = browser.get(pool, &authorize_url(pool, challenge)).await;
+    assert_eq!(to_login.status, StatusCode::FOUND, "{}", to_login.body);
+    let url = to_login.location();
+    let page = browser.get(pool, &url).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    SignInPage {
+        url,
+        csrf: hidden_field(&page.body, "_csrf"),
+    }
+}
+
+/// The value of a hidden input in an HTML page.
+pub fn hidden_field(html: &str, name: &str) -> String {
+    html.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no {name} field in {html}"))
+        .to_owned()
+}
+
+/// The authorize parameters and the CSRF token of a sign-in page, as its
+/// form posts them.
+pub fn page_fields(page: &SignInPage) -> Vec<(String, String)> {
+    let mut form: Vec<(String, String)> =
+        serde_urlencoded::from_str(page.url.split_once('?').unwrap().1).unwrap();
+    form.push(("_csrf".into(), page.csrf.clone()));
+    form
+}
+
+/// The sign-in form, filled in.
+pub fn login_form(page: &SignInPage, email: &str, password: &str) -> Vec<(String, String)> {
+    let mut form = page_fields(page);
     form.push(("username".into(), email.into()));
     form.push(("password".into(), password.into()));
     form
@@ -234,9 +266,8 @@ pub fn login_form<'a>(
 /// Signs in through the hosted UI and returns the code and the verifier.
 pub async fn sign_in(pool: &SharedPool, browser: &mut Browser, email: &str) -> (String, String) {
     let (verifier, challenge) = pkce();
-    let to_login = browser.get(pool, &authorize_url(pool, &challenge)).await;
-    assert_eq!(to_login.status, StatusCode::FOUND, "{}", to_login.body);
-    let form = login_form(&to_login.location(), email, PASSWORD);
+    let page = open_sign_in(browser, pool, &challenge).await;
+    let form = login_form(&page, email, PASSWORD);
     let back = browser.post_form(pool, "/login", &form).await;
     assert_eq!(back.status, StatusCode::FOUND, "{}", back.body);
     assert!(back.location().starts_with(CALLBACK), "{}", back.location());
