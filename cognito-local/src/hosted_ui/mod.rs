@@ -278,6 +278,25 @@ fn csrf_ok(headers: &HeaderMap, posted: &str) -> bool {
 
 const CSRF_EXPIRED: &str = "This sign-in page has expired. Please try again.";
 
+/// What every posted hosted-UI form passes first: a valid authorize request,
+/// and the CSRF token of the page it came from.
+fn check_post(
+    pool: &Pool,
+    headers: &HeaderMap,
+    params: &AuthorizeParams,
+    csrf: &str,
+) -> Result<Valid, Box<Response>> {
+    let valid = validate(pool, params).map_err(|rejection| Box::new(rejection.into_response()))?;
+    if !csrf_ok(headers, csrf) {
+        return Err(Box::new(fresh_sign_in(
+            params,
+            StatusCode::FORBIDDEN,
+            Some(CSRF_EXPIRED),
+        )));
+    }
+    Ok(valid)
+}
+
 /// `GET /login`: the sign-in form.
 pub async fn login_page(
     State(pool): State<SharedPool>,
@@ -307,13 +326,10 @@ pub async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let valid = match validate(&pool, &form.params) {
+    let valid = match check_post(&pool, &headers, &form.params, &form.csrf) {
         Ok(valid) => valid,
-        Err(rejection) => return rejection.into_response(),
+        Err(response) => return *response,
     };
-    if !csrf_ok(&headers, &form.csrf) {
-        return fresh_sign_in(&form.params, StatusCode::FORBIDDEN, Some(CSRF_EXPIRED));
-    }
     let refuse = |message: &str| {
         (
             StatusCode::BAD_REQUEST,
@@ -378,13 +394,10 @@ pub async fn new_password(
     headers: HeaderMap,
     Form(form): Form<NewPasswordForm>,
 ) -> Response {
-    let valid = match validate(&pool, &form.params) {
+    let valid = match check_post(&pool, &headers, &form.params, &form.csrf) {
         Ok(valid) => valid,
-        Err(rejection) => return rejection.into_response(),
+        Err(response) => return *response,
     };
-    if !csrf_ok(&headers, &form.csrf) {
-        return fresh_sign_in(&form.params, StatusCode::FORBIDDEN, Some(CSRF_EXPIRED));
-    }
     let again = |message: &str| {
         (
             StatusCode::BAD_REQUEST,
