@@ -1,4 +1,5 @@
-//! The system entry: database work that belongs to no existing tenant.
+//! The system entry: database work that belongs to no tenant — onboarding a
+//! tenant, and the session store.
 //!
 //! Everything here is reviewed as privileged code. It still runs as the app
 //! role under row-level security; it differs from `TenantTx::begin` only in
@@ -26,4 +27,11 @@ pub async fn create_tenant(db: &Db, name: &TenantName) -> Result<TenantId, DbErr
     .await?;
     tx.commit().await?;
     Ok(tenant)
+}
+
+/// The server-side session store (tower-sessions), on the app role's pool.
+/// Sessions are not tenant data (see the sessions migration); the store only
+/// ever touches `tower_sessions.session`.
+pub fn session_store(db: &Db) -> tower_sessions_sqlx_store::PostgresStore {
+    tower_sessions_sqlx_store::PostgresStore::new(db.pool.clone())
 }

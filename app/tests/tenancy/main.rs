@@ -11,3 +11,4 @@ mod isolation;
 mod plans;
 mod pool;
 mod read_only;
+mod sessions;

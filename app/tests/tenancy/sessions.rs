@@ -1,0 +1,62 @@
+//! The session store works as the app role, and only as the app role.
+
+use crate::fixtures::{app_db, sqlstate, two_tenants};
+use app::db::{TenantTx, system};
+use app::role::Role;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use time::{Duration, OffsetDateTime};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
+
+fn record(expires_in: Duration) -> Record {
+    let mut record = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: OffsetDateTime::now_utc() + expires_in,
+    };
+    record.data.insert("who".into(), serde_json::json!("ada"));
+    record
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn sessions_are_created_loaded_and_deleted_by_the_app_role(
+    _: PgPoolOptions,
+    opts: PgConnectOptions,
+) {
+    let db = app_db(&opts, 1);
+    let store = system::session_store(&db);
+    let mut live = record(Duration::hours(1));
+    let mut stale = record(Duration::seconds(-1));
+
+    store.create(&mut live).await.unwrap();
+    store.create(&mut stale).await.unwrap();
+    let loaded = store.load(&live.id).await.unwrap();
+    let expired = store.load(&stale.id).await.unwrap();
+    store.delete_expired().await.unwrap();
+    let left: i64 = sqlx::query_scalar("select count(*) from tower_sessions.session")
+        .fetch_one(db.pool_for_tests())
+        .await
+        .unwrap();
+    store.delete(&live.id).await.unwrap();
+
+    assert_eq!(loaded.map(|r| r.data), Some(live.data.clone()));
+    assert!(expired.is_none(), "an expired session does not load");
+    assert_eq!(left, 1, "the sweep deleted the expired row only");
+    assert!(store.load(&live.id).await.unwrap().is_none());
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_read_only_transaction_cannot_touch_sessions(_: PgPoolOptions, opts: PgConnectOptions) {
+    let db = app_db(&opts, 1);
+    let (a, _b) = two_tenants(&db).await;
+    let mut tx = TenantTx::begin(&db, &a.as_role(Role::ReadOnly))
+        .await
+        .unwrap();
+
+    let error = sqlx::query("select count(*) from tower_sessions.session")
+        .execute(tx.conn_for_tests())
+        .await
+        .unwrap_err();
+
+    assert_eq!(sqlstate(&error).as_deref(), Some("42501"));
+}
