@@ -24,9 +24,11 @@ log "Postgres on 127.0.0.1:$DEV_PORT, database saas_dev"
 cargo leptos build
 cargo build -p cognito-local
 target/debug/server migrate
+seed_demo_data "$DEV_PGDIR" saas_dev
 
 # The local Cognito user pool; its users and keys survive restarts.
-target/debug/cognito-local --listen "127.0.0.1:$COGNITO_PORT" --state .local/cognito-state.json &
+target/debug/cognito-local --listen "127.0.0.1:$COGNITO_PORT" --state .local/cognito-state.json \
+    --seed cognito-local/demo-users.toml &
 cognito_pid=$!
 for _ in $(seq 1 50); do
     curl -fsS "http://127.0.0.1:$COGNITO_PORT/$(pool_setting pool_id)/.well-known/jwks.json" >/dev/null 2>&1 && break
@@ -34,5 +36,6 @@ for _ in $(seq 1 50); do
     sleep 0.2
 done
 log "Cognito stand-in at http://127.0.0.1:$COGNITO_PORT (outbox: /_dev/outbox)"
-log "serving at http://localhost:3000 — Ctrl-C to stop"
+export_auth_env "http://localhost:3000" "http://127.0.0.1:$COGNITO_PORT"
+log "serving at http://localhost:3000 (open it by that name: the session cookie is per host) — Ctrl-C to stop"
 cargo leptos watch

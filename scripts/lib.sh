@@ -56,3 +56,21 @@ start_dev_db() {
 pool_setting() {
     sed -n "s/^$1 = \"\(.*\)\"$/\1/p" "$ROOT/cognito-local/pool.toml" | head -n 1
 }
+
+# Points the server at the local Cognito stand-in: `export_auth_env SITE IDP`
+# with the app's base URL and the stand-in's.
+export_auth_env() {
+    export APP_BASE_URL=$1
+    export COGNITO_DOMAIN=$2
+    export COGNITO_REGION=$(pool_setting region)
+    export COGNITO_USER_POOL_ID=$(pool_setting pool_id)
+    export COGNITO_CLIENT_ID=$(pool_setting id)
+    export COGNITO_CLIENT_SECRET=$(pool_setting secret)
+    export COGNITO_ISSUER="$2/$COGNITO_USER_POOL_ID"
+}
+
+# Loads the demo tenants and projects (scripts/db/demo.sql) into DATABASE
+# of the cluster in DIR.
+seed_demo_data() { # dir database
+    "$ROOT/scripts/pg.sh" psql "$1" -d "$2" -q -v ON_ERROR_STOP=1 <"$ROOT/scripts/db/demo.sql"
+}

@@ -52,6 +52,7 @@ if grep -q '^cognito-local ' <<<"$server_deps"; then
     die "the server depends on cognito-local"
 fi
 MIGRATION_DATABASE_URL=$owner_e2e target/debug/server migrate
+seed_demo_data "$PGDIR" saas_e2e
 
 log "offline query data is current"
 DATABASE_URL=$owner_e2e cargo sqlx prepare --workspace --check -- --all-targets
@@ -69,11 +70,12 @@ DATABASE_URL=$owner_test cargo test --workspace 2>&1 | tee "$LOGS/cargo-test.log
 site_port=$(free_port)
 site="http://127.0.0.1:$site_port"
 cognito_port=$(free_port)
-target/debug/cognito-local --listen "127.0.0.1:$cognito_port" \
+target/debug/cognito-local --listen "127.0.0.1:$cognito_port" --seed cognito-local/demo-users.toml \
     --callback-url "$site/auth/callback" --logout-url "$site/" >"$LOGS/cognito.log" 2>&1 &
 cognito_pid=$!
 export COGNITO_URL="http://127.0.0.1:$cognito_port"
-export COGNITO_CLIENT_ID=$(pool_setting id) COGNITO_POOL_ID=$(pool_setting pool_id)
+export COGNITO_POOL_ID=$(pool_setting pool_id)
+export_auth_env "$site" "$COGNITO_URL"
 
 wait_healthy() { # url pid log
     for _ in $(seq 1 100); do

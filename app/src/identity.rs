@@ -5,11 +5,17 @@
 //! verified the ID token, so holding an `Identity` means the tenant and the
 //! role came from Cognito's signed claims, never from the request.
 
+use crate::model::CurrentUser;
 use crate::role::Role;
+use axum::extract::FromRequestParts;
+use axum::http::{StatusCode, request::Parts};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// A tenant's id: the `custom:tenant_id` claim, parsed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct TenantId(Uuid);
 
 impl TenantId {
@@ -34,7 +40,10 @@ impl std::fmt::Display for TenantId {
 }
 
 /// A signed-in member with access to their tenant.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// It is serialised only into the server-side session (never to the
+/// browser), which is how later requests get it back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     sub: String,
     email: String,
@@ -43,6 +52,18 @@ pub struct Identity {
 }
 
 impl Identity {
+    /// The identity that a verified ID token proves. Sign-in and refresh call
+    /// this after checking the token's signature, issuer, audience, use,
+    /// expiry and nonce; nothing else may.
+    pub fn from_verified_claims(sub: String, email: String, tenant: TenantId, role: Role) -> Self {
+        Self {
+            sub,
+            email,
+            tenant,
+            role,
+        }
+    }
+
     pub fn sub(&self) -> &str {
         &self.sub
     }
@@ -70,6 +91,51 @@ impl Identity {
             tenant,
             role,
         }
+    }
+}
+
+/// The caller of this request: what the session middleware found, after it
+/// checked the session's age, refreshed expired tokens and re-read the
+/// member row. Requests without one are anonymous.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub identity: Identity,
+    pub tenant_name: String,
+}
+
+impl SignedIn {
+    /// What the pages may show about the caller.
+    pub fn view(&self) -> CurrentUser {
+        CurrentUser {
+            email: self.identity.email.clone(),
+            tenant_name: self.tenant_name.clone(),
+            role: self.identity.role,
+        }
+    }
+}
+
+/// The one extractor for routes and server functions: the verified caller,
+/// or 401. (Server functions reach it through `leptos_axum::extract`, see
+/// [`crate::api::caller`].)
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = Unauthorized;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Unauthorized> {
+        parts
+            .extensions
+            .get::<SignedIn>()
+            .cloned()
+            .ok_or(Unauthorized)
+    }
+}
+
+/// No verified caller on this request.
+#[derive(Debug)]
+pub struct Unauthorized;
+
+impl IntoResponse for Unauthorized {
+    fn into_response(self) -> Response {
+        (StatusCode::UNAUTHORIZED, "Sign in to continue.").into_response()
     }
 }
 

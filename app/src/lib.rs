@@ -4,7 +4,8 @@
 //!
 //! Layers, top to bottom:
 //! - [`shell`] and [`App`]: the HTML document and the router;
-//! - [`pages`]: one module per page;
+//! - [`pages`]: one module per page; [`components`]: parts pages share;
+//! - [`api`]: the server functions, and [`error::AppError`], which they return;
 //! - [`model`] and [`domain`]: data the pages show, and validated input;
 //! - [`role`]: the Cognito groups the product knows;
 //! - `identity` (ssr): who is calling, for which tenant — only ever built from
@@ -13,7 +14,10 @@
 //!   separately named `system` entry for work that belongs to no tenant, and
 //!   the repositories, which take `&mut TenantTx`.
 
+pub mod api;
+pub mod components;
 pub mod domain;
+pub mod error;
 pub mod model;
 pub mod pages;
 pub mod role;
@@ -22,6 +26,13 @@ pub mod role;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod identity;
+
+/// The per-response nonce that the server's Content-Security-Policy allows
+/// scripts with. The server puts it in the request's extensions; the shell
+/// hands it to Leptos for the hydration scripts.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub std::sync::Arc<str>);
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -32,6 +43,12 @@ use leptos_router::{
 
 /// The whole HTML document, rendered on the server around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -53,14 +70,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    components::session::provide_current_user();
+    // Effects run only in the browser: this flips once the page has hydrated,
+    // which end-to-end tests wait for before they click.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
 
     view! {
         <Stylesheet id="leptos" href="/pkg/saas.css" />
         <Title text="Saas" />
         <Router>
-            <main>
+            <components::header::Header />
+            <main data-hydrated=move || hydrated.get().to_string()>
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=StaticSegment("") view=pages::home::HomePage />
+                    <Route path=StaticSegment("projects") view=pages::projects::ProjectsPage />
                 </Routes>
             </main>
         </Router>

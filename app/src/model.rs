@@ -125,3 +125,11 @@ mod tests {
         assert_eq!(full.page_count(), 3);
     }
 }
+
+/// What the pages show about the signed-in caller.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub email: String,
+    pub tenant_name: String,
+    pub role: crate::role::Role,
+}

@@ -22,6 +22,7 @@ pub mod hosted_ui;
 pub mod keys;
 pub mod oauth;
 pub mod password;
+pub mod seed;
 pub mod store;
 pub mod tokens;
 

@@ -1,7 +1,8 @@
 //! `cognito-local`: serves the local user pool.
 //!
 //!     cognito-local --config cognito-local/pool.toml --listen 127.0.0.1:9229 \
-//!         [--state .local/cognito.json] [--callback-url URL]… [--logout-url URL]…
+//!         [--state .local/cognito.json] [--seed cognito-local/demo-users.toml] \
+//!         [--callback-url URL]… [--logout-url URL]…
 
 use clap::Parser;
 use cognito_local::{Pool, config::PoolConfig, router};
@@ -30,6 +31,9 @@ struct Args {
     /// Another sign-out URL to register for the app client (repeatable).
     #[arg(long = "logout-url")]
     logout_urls: Vec<String>,
+    /// Create these demo users if they do not exist yet, and list them.
+    #[arg(long)]
+    seed: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -60,6 +64,29 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(path) = &args.seed {
+        match cognito_local::seed::seed(&pool, path) {
+            Ok(users) => {
+                println!("Demo users (from {}):", path.display());
+                for user in users {
+                    let groups = if user.groups.is_empty() {
+                        "no group".to_owned()
+                    } else {
+                        user.groups.join(", ")
+                    };
+                    let tenant = user.tenant_id.as_deref().unwrap_or("no tenant");
+                    println!(
+                        "  {:<22} {:<18} {groups} · {tenant}",
+                        user.email, user.password
+                    );
+                }
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let listener = match tokio::net::TcpListener::bind(args.listen).await {
         Ok(listener) => listener,
         Err(error) => {

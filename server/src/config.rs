@@ -5,6 +5,7 @@
 //! are held as secrets whose `Debug` prints nothing.
 
 use app::db::PgConnectOptions;
+use oauth2::url::Url;
 use secrecy::{ExposeSecret, SecretString};
 use std::str::FromStr;
 use std::time::Duration;
@@ -25,6 +26,113 @@ pub struct ServeConfig {
     pub database_max_connections: u32,
     /// How long a request waits for a connection before it fails with 503.
     pub database_acquire_timeout: Duration,
+    pub auth: AuthConfig,
+}
+
+/// Sign-in: the Cognito user pool and app client, and the sessions.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// Where browsers reach this app, e.g. `https://app.example.com`. The
+    /// callback and sign-out URLs are made from it; `https` turns on Secure
+    /// cookies with the `__Host-` prefix, and HSTS.
+    pub base_url: Url,
+    /// The hosted UI's domain, e.g. `https://auth.example.com` or
+    /// `https://<prefix>.auth.<region>.amazoncognito.com`.
+    pub hosted_ui: Url,
+    pub region: String,
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// `https://cognito-idp.<region>.amazonaws.com/<poolId>` unless overridden
+    /// (the local stand-in has its own).
+    pub issuer: String,
+    /// A session unused for this long ends.
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, however active.
+    pub session_max_age: Duration,
+}
+
+impl AuthConfig {
+    /// Whether the app is served over HTTPS.
+    pub fn is_https(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    /// `<base>/<path>`, for the app's own URLs.
+    pub fn app_url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url.as_str().trim_end_matches('/'), path)
+    }
+
+    /// The app's origin (`scheme://host[:port]`), as browsers send it in `Origin`.
+    pub fn origin(&self) -> String {
+        self.base_url.origin().ascii_serialization()
+    }
+
+    /// `<hosted UI>/<path>`.
+    pub fn hosted_ui_url(&self, path: &str) -> String {
+        format!("{}{}", self.hosted_ui.as_str().trim_end_matches('/'), path)
+    }
+
+    pub fn jwks_url(&self) -> String {
+        format!("{}/.well-known/jwks.json", self.issuer)
+    }
+
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let region = required(get, "COGNITO_REGION")?;
+        let user_pool_id = required(get, "COGNITO_USER_POOL_ID")?;
+        let issuer = match get("COGNITO_ISSUER").filter(|v| !v.trim().is_empty()) {
+            Some(issuer) => url(&issuer, "COGNITO_ISSUER")?
+                .as_str()
+                .trim_end_matches('/')
+                .to_owned(),
+            None => format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"),
+        };
+        let session_idle = Duration::from_secs(parse_or(
+            get,
+            "SESSION_IDLE_TIMEOUT_SECS",
+            60 * 60,
+            |s: &u64| (1..=30 * 24 * 3600).contains(s),
+        )?);
+        let session_max_age = Duration::from_secs(parse_or(
+            get,
+            "SESSION_MAX_AGE_SECS",
+            12 * 60 * 60,
+            |s: &u64| (1..=90 * 24 * 3600).contains(s),
+        )?);
+        if session_max_age < session_idle {
+            return Err(ConfigError::Invalid {
+                name: "SESSION_MAX_AGE_SECS",
+                reason: "must not be shorter than SESSION_IDLE_TIMEOUT_SECS".into(),
+            });
+        }
+        Ok(Self {
+            base_url: url(&required(get, "APP_BASE_URL")?, "APP_BASE_URL")?,
+            hosted_ui: url(&required(get, "COGNITO_DOMAIN")?, "COGNITO_DOMAIN")?,
+            region,
+            user_pool_id,
+            client_id: required(get, "COGNITO_CLIENT_ID")?,
+            client_secret: SecretString::from(required(get, "COGNITO_CLIENT_SECRET")?),
+            issuer,
+            session_idle,
+            session_max_age,
+        })
+    }
+}
+
+/// An http(s) URL with a host and nothing after the path.
+fn url(raw: &str, name: &'static str) -> Result<Url, ConfigError> {
+    let invalid = |reason: &str| ConfigError::Invalid {
+        name,
+        reason: reason.to_owned(),
+    };
+    let parsed = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(invalid("expected an http or https URL with a host"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(invalid("expected no query or fragment"));
+    }
+    Ok(parsed)
 }
 
 /// What `server migrate` needs.
@@ -52,6 +160,7 @@ impl ServeConfig {
                 5000,
                 |ms: &u64| (1..=120_000).contains(ms),
             )?),
+            auth: AuthConfig::from_lookup(&get)?,
         })
     }
 
@@ -136,7 +245,23 @@ mod tests {
 
     const APP_URL: &str = "postgres://saas_app:s3cret-pw@127.0.0.1:5432/saas";
 
-    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    /// Everything a server needs, with `extra` added or replacing.
+    fn full(extra: &[(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let mut pairs = vec![
+            ("APP_DATABASE_URL", APP_URL),
+            ("APP_BASE_URL", "https://app.example.com"),
+            ("COGNITO_DOMAIN", "https://auth.example.com"),
+            ("COGNITO_REGION", "eu-west-1"),
+            ("COGNITO_USER_POOL_ID", "eu-west-1_AbCdEf123"),
+            ("COGNITO_CLIENT_ID", "client"),
+            ("COGNITO_CLIENT_SECRET", "client-secret-value"),
+        ];
+        pairs.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+        pairs.extend_from_slice(extra);
+        env(&pairs)
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
         let map: HashMap<String, String> = pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -170,11 +295,8 @@ mod tests {
     #[test]
     fn a_malformed_pool_size_is_named() {
         for bad in ["zero", "0", "-3", "100000"] {
-            let error = ServeConfig::from_lookup(env(&[
-                ("APP_DATABASE_URL", APP_URL),
-                ("DATABASE_MAX_CONNECTIONS", bad),
-            ]))
-            .unwrap_err();
+            let error =
+                ServeConfig::from_lookup(full(&[("DATABASE_MAX_CONNECTIONS", bad)])).unwrap_err();
             assert!(
                 matches!(
                     error,
@@ -190,7 +312,7 @@ mod tests {
 
     #[test]
     fn defaults_apply_and_the_url_parses() {
-        let config = ServeConfig::from_lookup(env(&[("APP_DATABASE_URL", APP_URL)])).unwrap();
+        let config = ServeConfig::from_lookup(full(&[])).unwrap();
         assert_eq!(config.database_max_connections, 10);
         assert_eq!(config.database_acquire_timeout, Duration::from_secs(5));
         assert_eq!(config.app_options().get_username(), "saas_app");
@@ -199,7 +321,70 @@ mod tests {
 
     #[test]
     fn debug_output_hides_the_password() {
-        let config = ServeConfig::from_lookup(env(&[("APP_DATABASE_URL", APP_URL)])).unwrap();
-        assert!(!format!("{config:?}").contains("s3cret-pw"));
+        let config = ServeConfig::from_lookup(full(&[])).unwrap();
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("s3cret-pw"), "{debug}");
+        assert!(!debug.contains("client-secret-value"), "{debug}");
+    }
+
+    #[test]
+    fn the_issuer_is_the_real_pools_unless_overridden() {
+        let config = ServeConfig::from_lookup(full(&[])).unwrap();
+        assert_eq!(
+            config.auth.issuer,
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123"
+        );
+        assert_eq!(
+            config.auth.jwks_url(),
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json"
+        );
+        assert!(config.auth.is_https());
+        assert_eq!(config.auth.origin(), "https://app.example.com");
+        let local = ServeConfig::from_lookup(full(&[(
+            "COGNITO_ISSUER",
+            "http://127.0.0.1:9229/eu-west-1_LocalPool1/",
+        )]))
+        .unwrap();
+        assert_eq!(
+            local.auth.issuer,
+            "http://127.0.0.1:9229/eu-west-1_LocalPool1"
+        );
+    }
+
+    #[test]
+    fn every_sign_in_setting_is_required_and_checked() {
+        for name in [
+            "APP_BASE_URL",
+            "COGNITO_DOMAIN",
+            "COGNITO_REGION",
+            "COGNITO_USER_POOL_ID",
+            "COGNITO_CLIENT_ID",
+            "COGNITO_CLIENT_SECRET",
+        ] {
+            let error = ServeConfig::from_lookup(full(&[(name, "")])).unwrap_err();
+            assert_eq!(error, ConfigError::Missing(name));
+        }
+        for (name, bad) in [
+            ("APP_BASE_URL", "app.example.com"),
+            ("APP_BASE_URL", "ftp://app.example.com"),
+            ("APP_BASE_URL", "https://app.example.com/?next=x"),
+            ("COGNITO_DOMAIN", "javascript:alert(1)"),
+            ("SESSION_IDLE_TIMEOUT_SECS", "0"),
+        ] {
+            let error = ServeConfig::from_lookup(full(&[(name, bad)])).unwrap_err();
+            assert!(
+                matches!(error, ConfigError::Invalid { name: n, .. } if n == name),
+                "{name}={bad}: {error}"
+            );
+        }
+        let error = ServeConfig::from_lookup(full(&[
+            ("SESSION_IDLE_TIMEOUT_SECS", "7200"),
+            ("SESSION_MAX_AGE_SECS", "3600"),
+        ]))
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("SESSION_MAX_AGE_SECS"),
+            "{error}"
+        );
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod guard;
 pub mod headers;
 pub mod routes;
 pub mod startup;

@@ -4,30 +4,36 @@
 //! binds (port 0 gives a free one), [`Application::local_addr`] says where,
 //! and [`Application::run_until`] serves until the given future completes.
 
+use crate::auth::{self, Auth};
 use crate::config::ServeConfig;
-use crate::{headers, routes};
-use app::db::Db;
+use crate::guard::{self, AllowedOrigin};
+use crate::headers::{self, CspSources};
+use crate::routes;
+use app::db::{Db, system};
 use axum::{
     Router,
     extract::FromRef,
     http::{HeaderName, Request},
+    middleware,
     routing::{get, post},
 };
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use std::{future::Future, net::SocketAddr};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
+use tower_sessions::session_store::ExpiredDeletion;
 
 /// What handlers can extract as `State<…>`.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    pub auth: Auth,
 }
 
 pub struct Application {
@@ -39,6 +45,13 @@ pub struct Application {
 impl Application {
     /// Connects (lazily) to the database and binds `leptos.site_addr`.
     pub async fn build(config: ServeConfig, leptos: LeptosOptions) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(leptos.site_addr).await?;
+        Ok(Self::build_on(listener, config, leptos))
+    }
+
+    /// The same, on a listener already bound (tests that must know the
+    /// address before the app is configured).
+    pub fn build_on(listener: TcpListener, config: ServeConfig, leptos: LeptosOptions) -> Self {
         let db = Db::connect_lazy(
             config.app_options(),
             config.database_max_connections,
@@ -55,16 +68,17 @@ impl Application {
                 }
             }
         });
-        let listener = TcpListener::bind(leptos.site_addr).await?;
+        delete_expired_sessions(system::session_store(&db));
         let router = router(AppState {
             leptos_options: leptos,
+            auth: Auth::new(config.auth, db.clone()),
             db: db.clone(),
         });
-        Ok(Self {
+        Self {
             listener,
             router,
             db,
-        })
+        }
     }
 
     /// The router, for tests that drive it without a socket.
@@ -109,8 +123,29 @@ pub fn router(state: AppState) -> Router {
         move || app::shell(options.clone())
     };
 
+    let config = &state.auth.config;
+    let config_https = config.is_https();
+    let sources = CspSources {
+        hosted_ui_origin: Arc::from(config.hosted_ui.origin().ascii_serialization()),
+        // `cargo leptos watch` sets LEPTOS_WATCH; the page then opens a
+        // socket to its live-reload server.
+        reload_socket: std::env::var_os("LEPTOS_WATCH").map(|_| {
+            let port = state
+                .leptos_options
+                .reload_external_port
+                .unwrap_or(state.leptos_options.reload_port);
+            Arc::from(format!("ws://localhost:{port} ws://127.0.0.1:{port}"))
+        }),
+    };
+    let origin = AllowedOrigin(Arc::from(config.origin()));
+    let sessions = auth::session::layer(system::session_store(&state.db), config);
+    let auth = state.auth.clone();
+
     let mut router = Router::new()
         .route("/healthz", get(routes::health::healthz))
+        .route("/auth/login", get(auth::routes::login))
+        .route("/auth/callback", get(auth::routes::callback))
+        .route("/auth/logout", post(auth::routes::logout))
         .route(
             "/api/{*fn_name}",
             post({
@@ -122,9 +157,18 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))
-        .with_state(state);
+        .with_state(state)
+        // Innermost first: the caller needs the session; the cross-site check
+        // runs before either; every response gets the headers.
+        .layer(middleware::from_fn_with_state(auth, auth::caller::resolve))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(origin, guard::same_origin))
+        .layer(middleware::from_fn_with_state(
+            sources,
+            headers::csp_and_caching,
+        ));
 
-    for layer in headers::layers() {
+    for layer in headers::layers(config_https) {
         router = router.layer(layer);
     }
     router.layer(
@@ -141,6 +185,20 @@ pub fn router(state: AppState) -> Router {
             }))
             .layer(PropagateRequestIdLayer::new(request_id)),
     )
+}
+
+/// Deletes expired session rows once a minute, for as long as the server
+/// runs; a failed round (the database away) is logged and retried.
+fn delete_expired_sessions(store: system::SessionStore) {
+    const PERIOD: Duration = Duration::from_secs(60);
+    tokio::spawn(async move {
+        loop {
+            if let Err(error) = store.clone().continuously_delete_expired(PERIOD).await {
+                tracing::warn!(%error, "deleting expired sessions failed; retrying");
+            }
+            tokio::time::sleep(PERIOD).await;
+        }
+    });
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -36,6 +36,13 @@ async fn app(database_url: &str) -> Application {
         "APP_DATABASE_URL" => Some(database_url.to_owned()),
         // A down database answers 503 after this long.
         "DATABASE_ACQUIRE_TIMEOUT_MS" => Some("300".to_owned()),
+        // Sign-in is configured but never reached by these tests.
+        "APP_BASE_URL" => Some("http://127.0.0.1:3000".to_owned()),
+        "COGNITO_DOMAIN" => Some("http://127.0.0.1:1".to_owned()),
+        "COGNITO_REGION" => Some("eu-west-1".to_owned()),
+        "COGNITO_USER_POOL_ID" => Some("eu-west-1_Test".to_owned()),
+        "COGNITO_CLIENT_ID" => Some("client".to_owned()),
+        "COGNITO_CLIENT_SECRET" => Some("secret".to_owned()),
         _ => None,
     })
     .unwrap();

@@ -14,6 +14,7 @@
 //! that forgot its tenant returns nothing rather than everyone's rows.
 
 mod error;
+pub mod members;
 pub mod projects;
 pub mod system;
 pub mod tasks;

@@ -10,6 +10,8 @@ use crate::domain::TenantName;
 use crate::identity::TenantId;
 use uuid::Uuid;
 
+pub use tower_sessions_sqlx_store::PostgresStore as SessionStore;
+
 /// Creates a tenant and returns its id (operator onboarding).
 ///
 /// The new row is written inside a transaction bound to the new id, so the
@@ -32,6 +34,6 @@ pub async fn create_tenant(db: &Db, name: &TenantName) -> Result<TenantId, DbErr
 /// The server-side session store (tower-sessions), on the app role's pool.
 /// Sessions are not tenant data (see the sessions migration); the store only
 /// ever touches `tower_sessions.session`.
-pub fn session_store(db: &Db) -> tower_sessions_sqlx_store::PostgresStore {
-    tower_sessions_sqlx_store::PostgresStore::new(db.pool.clone())
+pub fn session_store(db: &Db) -> SessionStore {
+    SessionStore::new(db.pool.clone())
 }

@@ -1,32 +1,45 @@
-//! The landing page.
+//! `/`: the landing page when signed out, the dashboard when signed in.
 
+use crate::components::projects::ProjectList;
+use crate::components::session::use_current_user;
 use leptos::prelude::*;
 
-/// The landing page. Its counter only counts once the WASM client has
-/// hydrated the page, which is what the end-to-end test relies on.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let count = RwSignal::new(0u32);
-    // Effects run only in the browser, so this flips after hydration.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
-
+    let user = use_current_user();
     view! {
-        <section class="page" data-hydrated=move || hydrated.get().to_string()>
-            <h1>"Welcome"</h1>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(me)) => {
+                        view! {
+                            <section class="page" aria-labelledby="dashboard-title">
+                                <h1 id="dashboard-title">{me.tenant_name}</h1>
+                                <p class="lead">"Your organisation's projects."</p>
+                                <ProjectList />
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    _ => view! { <Landing /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// What a visitor who is not signed in sees.
+#[component]
+fn Landing() -> impl IntoView {
+    view! {
+        <section class="page page--narrow" aria-labelledby="welcome-title">
+            <h1 id="welcome-title">"Welcome"</h1>
             <p class="lead">
                 "A multi-tenant workspace: each organisation sees only its own projects and tasks."
             </p>
-            <button
-                type="button"
-                class="button"
-                data-testid="counter"
-                on:click=move |_| count.update(|n| *n += 1)
-            >
-                "Clicked "
-                {move || count.get()}
-                {move || if count.get() == 1 { " time" } else { " times" }}
-            </button>
+            <a class="button" href="/auth/login" rel="external">
+                "Sign in"
+            </a>
         </section>
     }
 }

@@ -1,9 +1,25 @@
-//! Sign-in with the Cognito hosted UI. So far: the back-channel HTTP client,
-//! ID token verification, and the post-sign-in redirect target.
+//! Sign-in with the Cognito hosted UI, and who is calling.
+//!
+//! - [`routes`]: `/auth/login`, `/auth/callback`, `/auth/logout`;
+//! - [`caller`]: the middleware that turns a session into the request's
+//!   verified caller (refreshing, expiring and re-checking it on the way);
+//! - [`cognito`]: the OAuth2 client; [`verifier`]: ID token verification;
+//!   [`claims`]: identity from verified claims;
+//! - [`session`]: what a session holds and its cookie;
+//! - [`return_to`]: where a sign-in may send the browser afterwards.
 
+pub mod caller;
+pub mod claims;
+pub mod cognito;
+pub mod pages;
 pub mod return_to;
+pub mod routes;
+pub mod session;
 pub mod verifier;
 
+use crate::config::AuthConfig;
+use app::db::Db;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The HTTP client for calls to the identity provider (token endpoint, JWKS).
@@ -17,4 +33,40 @@ pub fn http_client() -> reqwest::Client {
         .timeout(Duration::from_secs(10))
         .build()
         .expect("a TLS backend is compiled in")
+}
+
+/// Everything sign-in and the caller middleware share. Cheap to clone.
+#[derive(Clone)]
+pub struct Auth(Arc<AuthInner>);
+
+pub struct AuthInner {
+    pub config: AuthConfig,
+    pub cognito: cognito::Cognito,
+    pub db: Db,
+}
+
+impl Auth {
+    pub fn new(config: AuthConfig, db: Db) -> Self {
+        let http = http_client();
+        let verifier = verifier::IdTokenVerifier::new(
+            config.issuer.clone(),
+            config.client_id.clone(),
+            config.jwks_url(),
+            http.clone(),
+        );
+        let cognito = cognito::Cognito::new(&config, http, verifier);
+        Self(Arc::new(AuthInner {
+            config,
+            cognito,
+            db,
+        }))
+    }
+}
+
+impl std::ops::Deref for Auth {
+    type Target = AuthInner;
+
+    fn deref(&self) -> &AuthInner {
+        &self.0
+    }
 }

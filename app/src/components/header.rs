@@ -1,0 +1,55 @@
+//! The page header: who is signed in, for which organisation and with which
+//! role, and the sign-out button; or a sign-in link.
+
+use crate::components::session::use_current_user;
+use leptos::prelude::*;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let user = use_current_user();
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">
+                "Saas"
+            </a>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(me)) => {
+                            view! {
+                                <div class="whoami" data-testid="whoami">
+                                    <span class="whoami__tenant" data-testid="tenant-name">
+                                        {me.tenant_name}
+                                    </span>
+                                    <span class="whoami__email" data-testid="user-email">
+                                        {me.email}
+                                    </span>
+                                    <span class="badge" data-testid="user-role">
+                                        {me.role.as_str()}
+                                    </span>
+                                    // A plain form: it works before hydration and
+                                    // without JavaScript; the server refuses it
+                                    // from any other site.
+                                    <form method="post" action="/auth/logout" rel="external">
+                                        <button type="submit" class="button button--quiet">
+                                            "Sign out"
+                                        </button>
+                                    </form>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        _ => {
+                            view! {
+                                <a class="button button--quiet" href="/auth/login" rel="external">
+                                    "Sign in"
+                                </a>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </header>
+    }
+}

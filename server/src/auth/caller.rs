@@ -1,0 +1,189 @@
+//! The middleware that finds the request's caller in its session.
+//!
+//! For a signed-in session it, in order: ends it past its absolute lifetime;
+//! refreshes the tokens once the ID token has expired, re-deriving tenant and
+//! role from the new ID token (a refused refresh ends the session; an
+//! unreachable Cognito does not); ends it if
+//! the member row is gone, disabled, or its `auth_epoch` moved on; keeps it
+//! alive (at most one write a minute); and puts an `app::identity::SignedIn`
+//! in the request's extensions, where the one extractor finds it.
+//!
+//! Anonymous requests for a signed-in-only page go to sign in first, with a
+//! `return_to` that brings them back.
+
+use super::cognito::ExchangeError;
+use super::session::{self, SIGNED_IN, SignedInSession};
+use super::{Auth, claims};
+use app::db::DbError;
+use app::db::members::{self, Standing};
+use app::identity::SignedIn;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use oauth2::url::form_urlencoded;
+use tower_sessions::Session;
+
+/// Pages only a signed-in caller may open. The server sends anyone else to
+/// sign in, and back afterwards.
+const SIGNED_IN_PAGES: &[&str] = &["/projects"];
+
+/// Refresh a little before the ID token's expiry, not after.
+const REFRESH_EARLY_SECS: i64 = 30;
+
+pub async fn resolve(
+    State(auth): State<Auth>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    // Static files and health checks need no caller: no session read for them.
+    let path = request.uri().path();
+    if path.starts_with("/pkg/") || path == "/healthz" {
+        return next.run(request).await;
+    }
+    match current(&auth, &session).await {
+        Ok(Some(caller)) => {
+            request.extensions_mut().insert(caller);
+        }
+        Ok(None) => {
+            if let Some(login) = sign_in_first(&request) {
+                return login;
+            }
+        }
+        Err(response) => return response,
+    }
+    next.run(request).await
+}
+
+/// The caller of a signed-in session, `None` for an anonymous one (or one
+/// that just ended), or an error response when it cannot be told.
+async fn current(auth: &Auth, session: &Session) -> Result<Option<SignedIn>, Response> {
+    let stored = match session.get::<SignedInSession>(SIGNED_IN).await {
+        Ok(Some(stored)) => stored,
+        Ok(None) => return Ok(None),
+        Err(error) => {
+            tracing::error!(%error, "cannot load the session");
+            return Err(unavailable());
+        }
+    };
+    let mut current = stored.clone();
+    let now = session::now();
+
+    if now - current.login_at >= secs(auth.config.session_max_age) {
+        tracing::info!("session reached its absolute lifetime");
+        return end(session).await;
+    }
+
+    if now >= current.id_token_expires_at - REFRESH_EARLY_SECS {
+        match auth.cognito.refresh(&current.refresh_token).await {
+            Ok(tokens) => match claims::identity(&tokens.claims) {
+                // Same person, same tenant: take the new role and email.
+                Ok(identity)
+                    if identity.sub() == current.identity.sub()
+                        && identity.tenant_id() == current.identity.tenant_id() =>
+                {
+                    current.identity = identity;
+                    current.id_token_expires_at = tokens.claims.exp;
+                    if let Some(rotated) = tokens.refresh_token {
+                        current.refresh_token = rotated;
+                    }
+                }
+                Ok(_) => {
+                    tracing::warn!("refreshed tokens name another user or tenant");
+                    return end(session).await;
+                }
+                Err(reason) => {
+                    tracing::info!(?reason, "access lost at refresh");
+                    return end(session).await;
+                }
+            },
+            // Cognito is down: the member keeps working on the identity it
+            // last verified (the member row is still checked below), and the
+            // next request tries again (SECURITY.md 29).
+            Err(error @ ExchangeError::Unreachable(_)) => {
+                tracing::warn!(%error, "cannot refresh now; keeping the session");
+            }
+            Err(error) => {
+                tracing::info!(%error, "refresh refused; the session ends");
+                return end(session).await;
+            }
+        }
+    }
+
+    match members::standing(&auth.db, &current.identity).await {
+        Ok(Standing::Active { auth_epoch }) if auth_epoch == current.auth_epoch => {}
+        Ok(standing) => {
+            tracing::info!(?standing, "member row no longer matches the session");
+            return end(session).await;
+        }
+        Err(DbError::Unavailable(_)) => return Err(unavailable()),
+        Err(error) => {
+            tracing::error!(error = %crate::telemetry::chain(&error), "cannot check the member");
+            return Err(unavailable());
+        }
+    }
+
+    if now - current.last_seen >= session::touch_interval(&auth.config) {
+        current.last_seen = now;
+    }
+    if !same(&current, &stored) {
+        if let Err(error) = session.insert(SIGNED_IN, &current).await {
+            tracing::error!(%error, "cannot update the session");
+            return Err(unavailable());
+        }
+    }
+    Ok(Some(SignedIn {
+        identity: current.identity,
+        tenant_name: current.tenant_name,
+    }))
+}
+
+fn same(a: &SignedInSession, b: &SignedInSession) -> bool {
+    a.identity == b.identity
+        && a.refresh_token == b.refresh_token
+        && a.id_token_expires_at == b.id_token_expires_at
+        && a.last_seen == b.last_seen
+}
+
+async fn end(session: &Session) -> Result<Option<SignedIn>, Response> {
+    match session.flush().await {
+        Ok(()) => Ok(None),
+        Err(error) => {
+            tracing::error!(%error, "cannot delete the session");
+            Err(unavailable())
+        }
+    }
+}
+
+/// A redirect to sign in for an anonymous GET of a signed-in-only page.
+fn sign_in_first(request: &Request) -> Option<Response> {
+    let path = request.uri().path();
+    let protected = SIGNED_IN_PAGES
+        .iter()
+        .any(|page| path == *page || path.starts_with(&format!("{page}/")));
+    if !protected || request.method() != Method::GET {
+        return None;
+    }
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or(path, |pq| pq.as_str());
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("return_to", target)
+        .finish();
+    Some(Redirect::to(&format!("/auth/login?{query}")).into_response())
+}
+
+fn secs(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
+}
+
+fn unavailable() -> Response {
+    super::pages::render(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Service unavailable",
+        "The service is temporarily unavailable. Try again in a moment.",
+        &[],
+    )
+}
