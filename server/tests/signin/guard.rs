@@ -1,0 +1,111 @@
+//! Cross-site requests refused (SECURITY.md 21) and the headers every
+//! response carries (23, 28).
+
+use crate::support::*;
+use reqwest::StatusCode;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn cross_site_logout_and_server_function_calls_are_refused(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let stack = Stack::start(db, Settings::default()).await;
+    stack.user("max@acme.test", &["Member"], Some(TENANT_A));
+    let mut max = Browser::default();
+    stack.sign_in(&mut max, "max@acme.test", "/").await;
+    let evil = "https://evil.example";
+
+    for path in ["/auth/logout", "/api/list_projects"] {
+        for headers in [
+            vec![("sec-fetch-site", "cross-site")],
+            vec![("sec-fetch-site", "same-site")],
+            vec![("origin", evil)],
+            vec![("origin", "null")],
+            vec![],
+        ] {
+            let reply = max.post(&stack.url(path), &headers, "page=1").await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path} {headers:?}");
+        }
+    }
+    // Still signed in: nothing above logged the member out.
+    assert_eq!(stack.session_ids().await.len(), 1);
+    let same_origin = max
+        .post(
+            &stack.url("/api/list_projects"),
+            &[("origin", &stack.app)],
+            "page=1",
+        )
+        .await;
+    assert_eq!(same_origin.status, StatusCode::OK, "{}", same_origin.body);
+
+    // Logout is POST only.
+    let get = max.get(&stack.url("/auth/logout")).await;
+    assert_eq!(get.status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_server_function_without_a_session_is_unauthorized(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let stack = Stack::start(db, Settings::default()).await;
+    let reply = Browser::default()
+        .post(
+            &stack.url("/api/list_projects"),
+            &[("sec-fetch-site", "same-origin")],
+            "page=1",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+    assert!(reply.body.contains("Unauthorized"), "{}", reply.body);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn every_response_carries_the_policy_and_pages_use_its_nonce(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let stack = Stack::start(db, Settings::default()).await;
+    let mut browser = Browser::default();
+    let mut nonces = Vec::new();
+    for path in [
+        "/",
+        "/",
+        "/no/such/page",
+        "/auth/callback?state=x",
+        "/healthz",
+    ] {
+        let reply = browser.get(&stack.url(path)).await;
+        let csp = reply.header("content-security-policy");
+        for part in [
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "default-src 'self'",
+        ] {
+            assert!(csp.contains(part), "{path}: {part} missing from {csp}");
+        }
+        assert_eq!(reply.header("x-content-type-options"), "nosniff", "{path}");
+        assert!(!reply.header("referrer-policy").is_empty(), "{path}");
+        assert!(!reply.header("cache-control").is_empty(), "{path}");
+        if reply.header("content-type").starts_with("text/html") && path != "/auth/callback?state=x"
+        {
+            let nonce = csp
+                .split("'nonce-")
+                .nth(1)
+                .unwrap()
+                .split('\'')
+                .next()
+                .unwrap()
+                .to_owned();
+            assert!(
+                reply.body.contains(&format!("nonce=\"{nonce}\"")),
+                "{path}: scripts lack the nonce"
+            );
+            nonces.push(nonce);
+        }
+    }
+    assert!(nonces.len() >= 3);
+    assert_ne!(nonces[0], nonces[1], "a nonce was reused");
+}

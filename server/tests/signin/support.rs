@@ -1,0 +1,361 @@
+//! A whole stack per test: the server on a real socket, as the app role, on
+//! the test's own database; the Cognito stand-in on another socket; and a
+//! small cookie-keeping HTTP client that follows no redirects by itself.
+
+use cognito_local::config::PoolConfig;
+use cognito_local::seed::{SeedUser, add_user};
+use cognito_local::{Pool, SharedPool};
+use leptos::prelude::LeptosOptions;
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use server::config::ServeConfig;
+use server::startup::Application;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, PgConnection};
+use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "Test-pass-1";
+pub const TENANT_A: &str = "0b9e6a5e-1c1f-4c55-9d3a-aaaa00000001";
+pub const TENANT_B: &str = "0b9e6a5e-1c1f-4c55-9d3a-bbbb00000002";
+
+pub struct Settings {
+    pub idle_secs: u64,
+    pub max_age_secs: u64,
+    /// The base URL the app believes it has (the socket is always http).
+    pub https: bool,
+    /// ID token lifetime in the stand-in; 0 makes every request refresh.
+    pub id_token_minutes: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            idle_secs: 3600,
+            max_age_secs: 12 * 3600,
+            https: false,
+            id_token_minutes: 60,
+        }
+    }
+}
+
+pub struct Stack {
+    /// Where the server listens.
+    pub app: String,
+    pub idp: SharedPool,
+    /// The owner role on the test's database, for seeding and for looking
+    /// at rows the app role cannot see.
+    owner: PgConnectOptions,
+}
+
+impl Stack {
+    pub async fn start(owner: PgConnectOptions, settings: Settings) -> Self {
+        let app_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let app = format!("http://{}", app_listener.local_addr().unwrap());
+        let base_url = if settings.https {
+            app.replace("http://", "https://")
+        } else {
+            app.clone()
+        };
+
+        let idp_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let idp_url = format!("http://{}", idp_listener.local_addr().unwrap());
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../cognito-local/pool.toml");
+        let mut config = PoolConfig::load(&path).unwrap();
+        config.client.callback_urls = vec![format!("{base_url}/auth/callback")];
+        config.client.logout_urls = vec![format!("{base_url}/")];
+        config.tokens.id_token_minutes = settings.id_token_minutes;
+        let idp = Pool::open(config, idp_url.clone(), None).unwrap();
+        tokio::spawn(axum::serve(idp_listener, cognito_local::router(idp.clone())).into_future());
+
+        let database = owner.get_database().unwrap().to_owned();
+        let env: HashMap<&str, String> = HashMap::from([
+            ("APP_DATABASE_URL", app_url_for(&database)),
+            ("APP_BASE_URL", base_url),
+            ("COGNITO_DOMAIN", idp_url),
+            ("COGNITO_REGION", idp.config.region.clone()),
+            ("COGNITO_USER_POOL_ID", idp.config.pool_id.clone()),
+            ("COGNITO_CLIENT_ID", idp.config.client.id.clone()),
+            ("COGNITO_CLIENT_SECRET", idp.config.client.secret.clone()),
+            ("COGNITO_ISSUER", idp.issuer()),
+            ("SESSION_IDLE_TIMEOUT_SECS", settings.idle_secs.to_string()),
+            ("SESSION_MAX_AGE_SECS", settings.max_age_secs.to_string()),
+        ]);
+        let config = ServeConfig::from_lookup(|name| env.get(name).cloned()).unwrap();
+        let leptos = LeptosOptions::builder()
+            .output_name("saas")
+            .site_root("target/site")
+            .site_addr(([127, 0, 0, 1], 0))
+            .build();
+        let server = Application::build_on(app_listener, config, leptos);
+        tokio::spawn(server.run_until(std::future::pending()));
+
+        let stack = Self { app, idp, owner };
+        stack
+            .seed_tenant(TENANT_A, "Acme Corp", &["Rocket skates", "Anvil redesign"])
+            .await;
+        stack
+            .seed_tenant(TENANT_B, "Globex", &["Hammock district"])
+            .await;
+        stack
+    }
+
+    /// A tenant and its projects, written as the owner inside the tenant's
+    /// own setting (row-level security is forced on the owner too).
+    async fn seed_tenant(&self, tenant: &str, name: &str, projects: &[&str]) {
+        let mut conn = self.owner().await;
+        let mut tx = conn.begin().await.unwrap();
+        sqlx::query("select set_config('app.tenant_id', $1, true)")
+            .bind(tenant)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query("insert into tenants (tenant_id, name) values ($1::uuid, $2)")
+            .bind(tenant)
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        for project in projects {
+            sqlx::query("insert into projects (tenant_id, name) values ($1::uuid, $2)")
+                .bind(tenant)
+                .bind(project)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+
+    pub async fn owner(&self) -> PgConnection {
+        PgConnection::connect_with(&self.owner).await.unwrap()
+    }
+
+    /// Runs `sql` as the owner with `app.tenant_id` set to `tenant`.
+    pub async fn as_tenant(&self, tenant: &str, sql: &str, bind: &str) -> u64 {
+        let mut conn = self.owner().await;
+        let mut tx = conn.begin().await.unwrap();
+        sqlx::query("select set_config('app.tenant_id', $1, true)")
+            .bind(tenant)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let done = sqlx::query(sql).bind(bind).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        done.rows_affected()
+    }
+
+    /// Session rows, live or not.
+    pub async fn session_ids(&self) -> Vec<String> {
+        sqlx::query_scalar("select id from tower_sessions.session order by id")
+            .fetch_all(&mut self.owner().await)
+            .await
+            .unwrap()
+    }
+
+    /// A user in the stand-in; returns their sub.
+    pub fn user(&self, email: &str, groups: &[&str], tenant: Option<&str>) -> String {
+        add_user(
+            &self.idp,
+            &SeedUser {
+                email: email.into(),
+                password: PASSWORD.into(),
+                groups: groups.iter().map(|g| g.to_string()).collect(),
+                tenant_id: tenant.map(str::to_owned),
+            },
+        )
+        .unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.app)
+    }
+
+    /// Signs `email` in from `browser`, starting at `/auth/login` with
+    /// `return_to`, and returns the callback's response.
+    pub async fn sign_in(&self, browser: &mut Browser, email: &str, return_to: &str) -> Reply {
+        let code = self.hosted_ui_code(browser, email, return_to).await;
+        browser.get(&code).await
+    }
+
+    /// Everything up to the hosted UI's redirect back: the callback URL, not
+    /// yet visited.
+    pub async fn hosted_ui_code(
+        &self,
+        browser: &mut Browser,
+        email: &str,
+        return_to: &str,
+    ) -> String {
+        let login = browser
+            .get(&self.url(&format!("/auth/login?return_to={}", urlencode(return_to))))
+            .await;
+        assert_eq!(login.status, StatusCode::SEE_OTHER, "{}", login.body);
+        let authorize = login.location();
+        assert!(authorize.starts_with(&self.idp.base_url), "{authorize}");
+        let to_form = browser.get(&authorize).await;
+        assert_eq!(to_form.status, StatusCode::FOUND, "{}", to_form.body);
+        let form_url = format!("{}{}", self.idp.base_url, to_form.location());
+        let page = browser.get(&form_url).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let mut form: Vec<(String, String)> =
+            serde_urlencoded::from_str(form_url.split_once('?').unwrap().1).unwrap();
+        form.push(("_csrf".into(), hidden_field(&page.body, "_csrf")));
+        form.push(("username".into(), email.into()));
+        form.push(("password".into(), PASSWORD.into()));
+        let back = browser
+            .post_form(&format!("{}/login", self.idp.base_url), &form, None)
+            .await;
+        assert_eq!(back.status, StatusCode::FOUND, "{}", back.body);
+        back.location()
+    }
+}
+
+/// The app role's URL (from `APP_DATABASE_URL`), pointed at `database`.
+fn app_url_for(database: &str) -> String {
+    let url = std::env::var("APP_DATABASE_URL")
+        .expect("APP_DATABASE_URL must name the app role (make test sets it)");
+    let (base, _) = url.rsplit_once('/').expect("a URL with a database path");
+    format!("{base}/{database}")
+}
+
+pub fn urlencode(text: &str) -> String {
+    serde_urlencoded::to_string([("x", text)]).unwrap()[2..].to_owned()
+}
+
+fn hidden_field(html: &str, name: &str) -> String {
+    html.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no {name} field in {html}"))
+        .to_owned()
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn location(&self) -> String {
+        self.headers
+            .get(LOCATION)
+            .unwrap_or_else(|| panic!("no Location ({}): {}", self.status, self.body))
+            .to_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    pub fn header(&self, name: &str) -> String {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The raw Set-Cookie header for `name`, attributes and all.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|v| v.starts_with(&format!("{name}=")))
+    }
+}
+
+/// Cookies by host:port (browsers share them across ports of one host;
+/// here the app's and the stand-in's are kept apart, which their distinct
+/// names make equivalent).
+#[derive(Default)]
+pub struct Browser {
+    jars: HashMap<String, BTreeMap<String, String>>,
+}
+
+impl Browser {
+    pub fn cookie(&self, url: &str, name: &str) -> Option<String> {
+        self.jars.get(&authority(url))?.get(name).cloned()
+    }
+
+    pub fn set_cookie(&mut self, url: &str, name: &str, value: &str) {
+        self.jars
+            .entry(authority(url))
+            .or_default()
+            .insert(name.to_owned(), value.to_owned());
+    }
+
+    pub async fn get(&mut self, url: &str) -> Reply {
+        self.send(client().get(url), url).await
+    }
+
+    /// A same-origin form post, as a browser sends one from the app's page.
+    pub async fn post_form(
+        &mut self,
+        url: &str,
+        form: &(impl serde::Serialize + ?Sized),
+        sec_fetch_site: Option<&str>,
+    ) -> Reply {
+        let mut request = client().post(url).form(form);
+        if let Some(site) = sec_fetch_site {
+            request = request.header("sec-fetch-site", site);
+        }
+        self.send(request, url).await
+    }
+
+    /// A POST with exactly these headers besides the cookie.
+    pub async fn post(&mut self, url: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+        let mut request = client()
+            .post(url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_owned());
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request, url).await
+    }
+
+    async fn send(&mut self, mut request: reqwest::RequestBuilder, url: &str) -> Reply {
+        let key = authority(url);
+        if let Some(jar) = self.jars.get(&key).filter(|j| !j.is_empty()) {
+            let cookies: Vec<String> = jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            request = request.header("cookie", cookies.join("; "));
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let jar = self.jars.entry(key).or_default();
+        for value in headers.get_all(SET_COOKIE) {
+            let text = value.to_str().unwrap();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            let removed = value.is_empty() || text.contains("Max-Age=0");
+            if removed {
+                jar.remove(name);
+            } else {
+                jar.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        Reply {
+            status,
+            headers,
+            body: response.text().await.unwrap(),
+        }
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn authority(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap().to_owned()
+}
+
+/// A random UUID as text.
+pub fn uuid() -> String {
+    Uuid::new_v4().to_string()
+}
