@@ -127,11 +127,11 @@ async fn current(auth: &Auth, session: &Session) -> Result<Option<SignedIn>, Res
     if now - current.last_seen >= session::touch_interval(&auth.config) {
         current.last_seen = now;
     }
-    if !same(&current, &stored) {
-        if let Err(error) = session.insert(SIGNED_IN, &current).await {
-            tracing::error!(%error, "cannot update the session");
-            return Err(unavailable());
-        }
+    if !same(&current, &stored)
+        && let Err(error) = session.insert(SIGNED_IN, &current).await
+    {
+        tracing::error!(%error, "cannot update the session");
+        return Err(unavailable());
     }
     Ok(Some(SignedIn {
         identity: current.identity,

@@ -66,10 +66,10 @@ pub async fn callback(
         Ok(return_to) => Redirect::to(&return_to).into_response(),
         Err(failure) => {
             // A visitor who was not signed in keeps no session row at all.
-            if !matches!(session.get::<SignedInSession>(SIGNED_IN).await, Ok(Some(_))) {
-                if let Err(error) = session.flush().await {
-                    tracing::warn!(%error, "cannot delete the failed sign-in's session");
-                }
+            if !matches!(session.get::<SignedInSession>(SIGNED_IN).await, Ok(Some(_)))
+                && let Err(error) = session.flush().await
+            {
+                tracing::warn!(%error, "cannot delete the failed sign-in's session");
             }
             failure.into_page(&auth)
         }
@@ -249,11 +249,11 @@ impl Failure {
 /// UI's own session and comes back to the home page. POST only; cross-site
 /// requests were refused before this runs.
 pub async fn logout(State(auth): State<Auth>, session: Session) -> Response {
-    if let Ok(Some(signed_in)) = session.get::<SignedInSession>(SIGNED_IN).await {
-        if let Err(error) = auth.cognito.revoke(&signed_in.refresh_token).await {
-            // The session ends here regardless; the token dies at its expiry.
-            tracing::warn!(%error, "cannot revoke the refresh token");
-        }
+    if let Ok(Some(signed_in)) = session.get::<SignedInSession>(SIGNED_IN).await
+        && let Err(error) = auth.cognito.revoke(&signed_in.refresh_token).await
+    {
+        // The session ends here regardless; the token dies at its expiry.
+        tracing::warn!(%error, "cannot revoke the refresh token");
     }
     if let Err(error) = session.flush().await {
         tracing::error!(%error, "cannot delete the session");
