@@ -32,6 +32,10 @@ impl FromServerFnError for AppError {
             // A request that never reached the server, or a reply that did not
             // arrive: most often the network.
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unavailable,
+            // Arguments the server could not read: a hand-made request.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+                AppError::Invalid("The request was malformed.".into())
+            }
             _ => AppError::Internal,
         }
     }

@@ -37,7 +37,7 @@ pub struct CspNonce(pub std::sync::Arc<str>);
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -83,8 +83,19 @@ pub fn App() -> impl IntoView {
             <components::header::Header />
             <main data-hydrated=move || hydrated.get().to_string()>
                 <Routes fallback=pages::not_found::NotFound>
-                    <Route path=StaticSegment("") view=pages::home::HomePage />
-                    <Route path=StaticSegment("projects") view=pages::projects::ProjectsPage />
+                    // In order: every <Suspense> is rendered in place, so the
+                    // page is whole without JavaScript too (out-of-order
+                    // streaming would leave fallbacks for a script to swap).
+                    <Route
+                        path=StaticSegment("")
+                        view=pages::home::HomePage
+                        ssr=SsrMode::InOrder
+                    />
+                    <Route
+                        path=StaticSegment("projects")
+                        view=pages::projects::ProjectsPage
+                        ssr=SsrMode::InOrder
+                    />
                 </Routes>
             </main>
         </Router>

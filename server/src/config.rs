@@ -105,9 +105,25 @@ impl AuthConfig {
                 reason: "must not be shorter than SESSION_IDLE_TIMEOUT_SECS".into(),
             });
         }
+        let base_url = url(&required(get, "APP_BASE_URL")?, "APP_BASE_URL")?;
+        let hosted_ui = url(&required(get, "COGNITO_DOMAIN")?, "COGNITO_DOMAIN")?;
+        // An https app must not send its client secret and codes in clear.
+        if base_url.scheme() == "https" {
+            for (name, value) in [
+                ("COGNITO_DOMAIN", hosted_ui.as_str()),
+                ("COGNITO_ISSUER", &issuer),
+            ] {
+                if !value.starts_with("https://") {
+                    return Err(ConfigError::Invalid {
+                        name,
+                        reason: "must be https when APP_BASE_URL is".into(),
+                    });
+                }
+            }
+        }
         Ok(Self {
-            base_url: url(&required(get, "APP_BASE_URL")?, "APP_BASE_URL")?,
-            hosted_ui: url(&required(get, "COGNITO_DOMAIN")?, "COGNITO_DOMAIN")?,
+            base_url,
+            hosted_ui,
             region,
             user_pool_id,
             client_id: required(get, "COGNITO_CLIENT_ID")?,
@@ -340,10 +356,14 @@ mod tests {
         );
         assert!(config.auth.is_https());
         assert_eq!(config.auth.origin(), "https://app.example.com");
-        let local = ServeConfig::from_lookup(full(&[(
-            "COGNITO_ISSUER",
-            "http://127.0.0.1:9229/eu-west-1_LocalPool1/",
-        )]))
+        let local = ServeConfig::from_lookup(full(&[
+            ("APP_BASE_URL", "http://localhost:3000"),
+            ("COGNITO_DOMAIN", "http://127.0.0.1:9229"),
+            (
+                "COGNITO_ISSUER",
+                "http://127.0.0.1:9229/eu-west-1_LocalPool1/",
+            ),
+        ]))
         .unwrap();
         assert_eq!(
             local.auth.issuer,
@@ -369,6 +389,11 @@ mod tests {
             ("APP_BASE_URL", "ftp://app.example.com"),
             ("APP_BASE_URL", "https://app.example.com/?next=x"),
             ("COGNITO_DOMAIN", "javascript:alert(1)"),
+            ("COGNITO_DOMAIN", "http://auth.example.com"),
+            (
+                "COGNITO_ISSUER",
+                "http://127.0.0.1:9229/eu-west-1_LocalPool1",
+            ),
             ("SESSION_IDLE_TIMEOUT_SECS", "0"),
         ] {
             let error = ServeConfig::from_lookup(full(&[(name, bad)])).unwrap_err();

@@ -6,6 +6,7 @@
 //! Browsers say where a request comes from in `Sec-Fetch-Site`; older ones
 //! send only `Origin`. A request with neither is refused too: no page of ours
 //! sends one, and a client that is not a browser has no session to ride on.
+//! Server functions (`/api/…`) take POST only, so none has a GET encoding.
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -22,6 +23,15 @@ pub async fn same_origin(
     request: Request,
     next: Next,
 ) -> Response {
+    // Server functions are POST only. Leptos would route a server function
+    // declared with a GET encoding at its own method, past the check below.
+    if request.uri().path().starts_with("/api/") && request.method() != Method::POST {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Server functions take POST only.",
+        )
+            .into_response();
+    }
     if is_safe(request.method()) || is_same_origin(&request, &origin.0) {
         return next.run(request).await;
     }

@@ -187,14 +187,15 @@ pub fn router(state: AppState) -> Router {
     )
 }
 
-/// Deletes expired session rows once a minute, for as long as the server
-/// runs; a failed round (the database away) is logged and retried.
+/// Deletes expired session rows at start-up and then once a minute, for as
+/// long as the server runs; a failed round (the database away) is logged
+/// and the next one tries again.
 fn delete_expired_sessions(store: system::SessionStore) {
     const PERIOD: Duration = Duration::from_secs(60);
     tokio::spawn(async move {
         loop {
-            if let Err(error) = store.clone().continuously_delete_expired(PERIOD).await {
-                tracing::warn!(%error, "deleting expired sessions failed; retrying");
+            if let Err(error) = store.delete_expired().await {
+                tracing::warn!(%error, "deleting expired sessions failed");
             }
             tokio::time::sleep(PERIOD).await;
         }

@@ -30,7 +30,7 @@ pub fn Header() -> impl IntoView {
                                     // A plain form: it works before hydration and
                                     // without JavaScript; the server refuses it
                                     // from any other site.
-                                    <form method="post" action="/auth/logout" rel="external">
+                                    <form method="post" action="/auth/logout">
                                         <button type="submit" class="button button--quiet">
                                             "Sign out"
                                         </button>

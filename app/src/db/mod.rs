@@ -16,6 +16,7 @@
 mod error;
 pub mod members;
 pub mod projects;
+mod sessions;
 pub mod system;
 pub mod tasks;
 mod tenant_tx;

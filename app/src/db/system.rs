@@ -10,7 +10,7 @@ use crate::domain::TenantName;
 use crate::identity::TenantId;
 use uuid::Uuid;
 
-pub use tower_sessions_sqlx_store::PostgresStore as SessionStore;
+pub use super::sessions::Sessions as SessionStore;
 
 /// Creates a tenant and returns its id (operator onboarding).
 ///

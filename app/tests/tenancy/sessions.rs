@@ -46,6 +46,34 @@ async fn sessions_are_created_loaded_and_deleted_by_the_app_role(
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_save_updates_but_never_brings_back_a_deleted_session(
+    _: PgPoolOptions,
+    opts: PgConnectOptions,
+) {
+    let db = app_db(&opts, 1);
+    let store = system::session_store(&db);
+    let mut session = record(Duration::hours(1));
+    store.create(&mut session).await.unwrap();
+
+    session
+        .data
+        .insert("who".into(), serde_json::json!("grace"));
+    store.save(&session).await.unwrap();
+    let updated = store.load(&session.id).await.unwrap().unwrap();
+
+    // Signed out by one request while another, which loaded it earlier,
+    // saves it on its way out.
+    store.delete(&session.id).await.unwrap();
+    store.save(&session).await.unwrap();
+
+    assert_eq!(updated.data["who"], serde_json::json!("grace"));
+    assert!(
+        store.load(&session.id).await.unwrap().is_none(),
+        "a save re-created a deleted session"
+    );
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn a_read_only_transaction_cannot_touch_sessions(_: PgPoolOptions, opts: PgConnectOptions) {
     let db = app_db(&opts, 1);
     let (a, _b) = two_tenants(&db).await;

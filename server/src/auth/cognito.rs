@@ -48,26 +48,35 @@ type OAuthClient = oauth2::Client<
 /// Why an exchange with Cognito did not give a usable identity.
 #[derive(Debug, Error)]
 pub enum ExchangeError {
-    /// Cognito refused the code or refresh token (used, expired, revoked,
-    /// wrong verifier…).
+    /// Cognito refused the code or refresh token for good (used, expired,
+    /// revoked, wrong verifier, user disabled): `invalid_grant` and the
+    /// client errors.
     #[error("the identity provider refused the grant: {0}")]
     Refused(String),
-    /// Cognito could not be reached or answered something unreadable.
-    #[error("the identity provider could not be reached: {0}")]
+    /// Cognito, or its keys, could not be reached, or it answered with a
+    /// temporary error: worth trying again later.
+    #[error("the identity provider is unavailable: {0}")]
     Unreachable(String),
     #[error("the token response has no ID token")]
     NoIdToken,
     #[error("the ID token failed verification: {0}")]
-    Token(#[from] VerifyError),
+    Token(VerifyError),
 }
 
 /// What a new authorization request leaves in the session, to be used once
 /// by the callback.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct AuthorizationRequest {
     pub state: String,
     pub pkce_verifier: String,
     pub nonce: String,
+}
+
+/// Secrets stay out of logs.
+impl std::fmt::Debug for AuthorizationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuthorizationRequest { .. }")
+    }
 }
 
 /// Verified tokens from an exchange.
@@ -160,7 +169,8 @@ impl Cognito {
         let claims = self
             .verifier
             .verify_sign_in(id_token, &request.nonce)
-            .await?;
+            .await
+            .map_err(token_error)?;
         Ok(Tokens {
             claims,
             refresh_token: response.refresh_token().map(|t| t.secret().clone()),
@@ -181,7 +191,11 @@ impl Cognito {
             .id_token
             .as_deref()
             .ok_or(ExchangeError::NoIdToken)?;
-        let claims = self.verifier.verify_refresh(id_token).await?;
+        let claims = self
+            .verifier
+            .verify_refresh(id_token)
+            .await
+            .map_err(token_error)?;
         Ok(Tokens {
             claims,
             refresh_token: response.refresh_token().map(|t| t.secret().clone()),
@@ -216,15 +230,30 @@ impl Cognito {
     }
 }
 
-fn classify<RE, T>(error: oauth2::RequestTokenError<RE, T>) -> ExchangeError
+/// Only a definite refusal counts as one; anything else (network, a 5xx
+/// with an OAuth error body, an unreadable answer) is temporary.
+fn classify<RE>(error: oauth2::RequestTokenError<RE, BasicErrorResponse>) -> ExchangeError
 where
     RE: std::error::Error + 'static,
-    T: oauth2::ErrorResponse + 'static,
 {
+    use oauth2::basic::BasicErrorResponseType as E;
     match error {
-        oauth2::RequestTokenError::ServerResponse(response) => {
+        oauth2::RequestTokenError::ServerResponse(response)
+            if matches!(
+                response.error(),
+                E::InvalidGrant | E::InvalidClient | E::UnauthorizedClient | E::InvalidRequest
+            ) =>
+        {
             ExchangeError::Refused(response.to_string())
         }
         other => ExchangeError::Unreachable(crate::telemetry::chain(&other)),
+    }
+}
+
+/// Keys that cannot be fetched say nothing about the token: temporary.
+fn token_error(error: VerifyError) -> ExchangeError {
+    match error {
+        VerifyError::KeysUnavailable(reason) => ExchangeError::Unreachable(reason),
+        other => ExchangeError::Token(other),
     }
 }

@@ -14,7 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
+use tower_sessions::{Expiry, Session};
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -34,6 +34,11 @@ pub async fn login(
         return Redirect::to(return_to.as_str()).into_response();
     }
     let (url, request) = auth.cognito.authorize();
+    // An unfinished sign-in is kept for minutes, not for the idle timeout
+    // of a signed-in session: anyone can start one.
+    session.set_expiry(Some(Expiry::OnInactivity(time::Duration::seconds(
+        PENDING_LIFETIME_SECS,
+    ))));
     let pending = PendingSignIn {
         request,
         return_to: return_to.as_str().to_owned(),
@@ -91,6 +96,8 @@ enum Failure {
     NoAccess(NoAccess),
     UnknownTenant,
     Disabled,
+    /// Another member of the tenant (another Cognito user) has this email.
+    EmailInUse,
     Database(DbError),
     Session(String),
 }
@@ -133,6 +140,9 @@ async fn sign_in(
         }) => (tenant_name, auth_epoch),
         Ok(SignIn::UnknownTenant) => return Err(Failure::UnknownTenant),
         Ok(SignIn::Disabled) => return Err(Failure::Disabled),
+        Err(error) if error.constraint() == Some("members_email_key") => {
+            return Err(Failure::EmailInUse);
+        }
         Err(error) => return Err(Failure::Database(error)),
     };
     // A new id for the signed-in session: whatever id the browser had
@@ -190,8 +200,30 @@ impl Failure {
                 "Your organisation's administrator has disabled your account.",
                 &[sign_out],
             ),
+            Failure::EmailInUse => {
+                tracing::warn!("sign-in by a second account with a member's email");
+                pages::render(
+                    S::CONFLICT,
+                    "Email already in use",
+                    "Another account in your organisation already uses this email address. \
+                     Ask your organisation's administrator to sort it out.",
+                    &[sign_out],
+                )
+            }
             Failure::Provider(error) => {
-                tracing::info!(%error, "the hosted UI returned an error");
+                // Logged only if it is one of OAuth's codes: the parameter
+                // is whatever the URL says.
+                let known = [
+                    "access_denied",
+                    "invalid_request",
+                    "unauthorized_client",
+                    "unsupported_response_type",
+                    "invalid_scope",
+                    "server_error",
+                    "temporarily_unavailable",
+                ];
+                let error = known.into_iter().find(|k| *k == error).unwrap_or("other");
+                tracing::info!(error, "the hosted UI returned an error");
                 pages::render(
                     S::BAD_REQUEST,
                     "Sign-in did not complete",

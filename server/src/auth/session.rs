@@ -3,7 +3,7 @@
 
 use super::cognito::AuthorizationRequest;
 use crate::config::AuthConfig;
-use app::db::system::SessionStore as PostgresStore;
+use app::db::system::SessionStore;
 use app::identity::Identity;
 use serde::{Deserialize, Serialize};
 use tower_sessions::cookie::SameSite;
@@ -27,7 +27,7 @@ pub struct PendingSignIn {
 }
 
 /// A signed-in session.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct SignedInSession {
     pub identity: Identity,
     pub tenant_name: String,
@@ -44,6 +44,20 @@ pub struct SignedInSession {
     pub last_seen: i64,
 }
 
+/// Everything but the refresh token.
+impl std::fmt::Debug for SignedInSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedInSession")
+            .field("identity", &self.identity)
+            .field("tenant_name", &self.tenant_name)
+            .field("id_token_expires_at", &self.id_token_expires_at)
+            .field("login_at", &self.login_at)
+            .field("auth_epoch", &self.auth_epoch)
+            .field("last_seen", &self.last_seen)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The session cookie's name: `__Host-` prefixed when served over HTTPS,
 /// which makes browsers insist on Secure, Path=/ and no Domain.
 pub fn cookie_name(config: &AuthConfig) -> &'static str {
@@ -58,7 +72,7 @@ pub fn cookie_name(config: &AuthConfig) -> &'static str {
 /// Strict would drop the cookie on the redirect back from the hosted UI, and
 /// the callback could not find its state. Cross-site POSTs are refused by
 /// `guard::same_origin` instead.
-pub fn layer(store: PostgresStore, config: &AuthConfig) -> SessionManagerLayer<PostgresStore> {
+pub fn layer(store: SessionStore, config: &AuthConfig) -> SessionManagerLayer<SessionStore> {
     let idle = time::Duration::try_from(config.session_idle).unwrap_or(time::Duration::HOUR);
     SessionManagerLayer::new(store)
         .with_name(cookie_name(config))

@@ -184,15 +184,42 @@ async fn a_missing_or_wrong_state_fails_and_writes_no_session(
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
-async fn a_replayed_code_fails(_: PgPoolOptions, db: PgConnectOptions) {
+async fn a_replayed_callback_fails_and_leaves_the_session_alone(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let stack = Stack::start(db, Settings::default()).await;
+    stack.user("max@acme.test", &["Member"], Some(TENANT_A));
+    let mut max = Browser::default();
+    let callback = stack
+        .hosted_ui_code(&mut max, "max@acme.test", "/projects")
+        .await;
+    assert_eq!(max.get(&callback).await.status, StatusCode::SEE_OTHER);
+    let session = max.cookie(&stack.app, "session").unwrap();
+
+    // The state left the session at its first use.
+    let again = max.get(&callback).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.body);
+    assert_eq!(stack.session_ids().await, vec![session]);
+    assert_eq!(
+        max.get(&stack.url("/projects")).await.status,
+        StatusCode::OK
+    );
+
+    // Someone else replaying the URL gets nothing either.
+    let mut thief = Browser::default();
+    assert_eq!(thief.get(&callback).await.status, StatusCode::BAD_REQUEST);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_used_code_fails_with_a_fresh_state(_: PgPoolOptions, db: PgConnectOptions) {
     let stack = Stack::start(db, Settings::default()).await;
     stack.user("max@acme.test", &["Member"], Some(TENANT_A));
     let mut max = Browser::default();
     let callback = stack.hosted_ui_code(&mut max, "max@acme.test", "/").await;
     assert_eq!(max.get(&callback).await.status, StatusCode::SEE_OTHER);
 
-    // A second sign-in in a fresh browser, fed the first code with its own
-    // state: the stand-in refuses a code used once.
+    // A second sign-in, fed the first (used) code with its own state.
     let mut other = Browser::default();
     let fresh = stack.hosted_ui_code(&mut other, "max@acme.test", "/").await;
     let state = fresh.split("state=").nth(1).unwrap();

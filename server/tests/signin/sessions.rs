@@ -238,6 +238,82 @@ async fn a_disabled_removed_or_signed_out_everywhere_member_loses_the_session(
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn with_cognito_down_a_signed_in_member_keeps_working(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let stack = Stack::start(
+        db,
+        Settings {
+            id_token_minutes: 0,
+            ..Settings::default()
+        },
+    )
+    .await;
+    stack.user("max@acme.test", &["Member"], Some(TENANT_A));
+    let mut max = Browser::default();
+    stack.sign_in(&mut max, "max@acme.test", "/").await;
+
+    stack.stop_idp();
+    let page = max.get(&stack.url("/projects")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(signed_in(&page) && page.body.contains("Rocket skates"));
+
+    // A new sign-in says plainly that it cannot be done now.
+    let login = Browser::default().get(&stack.url("/auth/login")).await;
+    assert_eq!(
+        login.status,
+        StatusCode::SEE_OTHER,
+        "the redirect needs no back channel"
+    );
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn expired_session_rows_are_swept(_: PgPoolOptions, db: PgConnectOptions) {
+    use sqlx::Connection;
+    let mut owner = sqlx::PgConnection::connect_with(&db).await.unwrap();
+    sqlx::query(
+        "insert into tower_sessions.session (id, data, expiry_date) \
+         values ('stale', '\\x80', now() - interval '1 minute')",
+    )
+    .execute(&mut owner)
+    .await
+    .unwrap();
+
+    let stack = Stack::start(db, Settings::default()).await;
+    let mut swept = false;
+    for _ in 0..50 {
+        if stack.session_ids().await.is_empty() {
+            swept = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(swept, "the expired row is still there");
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_second_account_with_a_members_email_gets_a_clear_page(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let stack = Stack::start(db, Settings::default()).await;
+    let first = stack.user("max@acme.test", &["Member"], Some(TENANT_A));
+    stack
+        .sign_in(&mut Browser::default(), "max@acme.test", "/")
+        .await;
+    // The Cognito user is deleted and made anew: a new sub, the same email.
+    stack.idp.store().users.remove(&first);
+    stack.user("max@acme.test", &["Member"], Some(TENANT_A));
+
+    let back = stack
+        .sign_in(&mut Browser::default(), "max@acme.test", "/")
+        .await;
+    assert_eq!(back.status, StatusCode::CONFLICT, "{}", back.body);
+    assert!(back.body.contains("Email already in use"));
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn refresh_re_derives_the_role_and_a_refused_refresh_ends_the_session(
     _: PgPoolOptions,
     db: PgConnectOptions,

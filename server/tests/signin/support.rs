@@ -43,6 +43,7 @@ pub struct Stack {
     /// Where the server listens.
     pub app: String,
     pub idp: SharedPool,
+    idp_server: tokio::task::JoinHandle<std::io::Result<()>>,
     /// The owner role on the test's database, for seeding and for looking
     /// at rows the app role cannot see.
     owner: PgConnectOptions,
@@ -67,18 +68,28 @@ impl Stack {
         config.client.logout_urls = vec![format!("{base_url}/")];
         config.tokens.id_token_minutes = settings.id_token_minutes;
         let idp = Pool::open(config, idp_url.clone(), None).unwrap();
-        tokio::spawn(axum::serve(idp_listener, cognito_local::router(idp.clone())).into_future());
+        let idp_server = tokio::spawn(
+            axum::serve(idp_listener, cognito_local::router(idp.clone())).into_future(),
+        );
 
+        // An https app refuses an http Cognito; the https case never leaves
+        // the login redirect, so the stand-in's address only has to look right.
+        let (domain, issuer) = if settings.https {
+            let secure = idp_url.replace("http://", "https://");
+            (secure.clone(), format!("{secure}/{}", idp.config.pool_id))
+        } else {
+            (idp_url.clone(), idp.issuer())
+        };
         let database = owner.get_database().unwrap().to_owned();
         let env: HashMap<&str, String> = HashMap::from([
             ("APP_DATABASE_URL", app_url_for(&database)),
             ("APP_BASE_URL", base_url),
-            ("COGNITO_DOMAIN", idp_url),
+            ("COGNITO_DOMAIN", domain),
             ("COGNITO_REGION", idp.config.region.clone()),
             ("COGNITO_USER_POOL_ID", idp.config.pool_id.clone()),
             ("COGNITO_CLIENT_ID", idp.config.client.id.clone()),
             ("COGNITO_CLIENT_SECRET", idp.config.client.secret.clone()),
-            ("COGNITO_ISSUER", idp.issuer()),
+            ("COGNITO_ISSUER", issuer),
             ("SESSION_IDLE_TIMEOUT_SECS", settings.idle_secs.to_string()),
             ("SESSION_MAX_AGE_SECS", settings.max_age_secs.to_string()),
         ]);
@@ -91,7 +102,12 @@ impl Stack {
         let server = Application::build_on(app_listener, config, leptos);
         tokio::spawn(server.run_until(std::future::pending()));
 
-        let stack = Self { app, idp, owner };
+        let stack = Self {
+            app,
+            idp,
+            idp_server,
+            owner,
+        };
         stack
             .seed_tenant(TENANT_A, "Acme Corp", &["Rocket skates", "Anvil redesign"])
             .await;
@@ -126,6 +142,11 @@ impl Stack {
                 .unwrap();
         }
         tx.commit().await.unwrap();
+    }
+
+    /// Takes the stand-in off the network: Cognito is down.
+    pub fn stop_idp(&self) {
+        self.idp_server.abort();
     }
 
     pub async fn owner(&self) -> PgConnection {
