@@ -33,6 +33,10 @@ pub enum Standing {
 /// Records a sign-in: creates or refreshes the member's row (email, role,
 /// last sign-in) in the claim's tenant.
 ///
+/// Because any Cognito user whose claim names the tenant gets a row here,
+/// removing a member must also delete (or disable) their Cognito user;
+/// deleting the row alone ends their sessions but not their next sign-in.
+///
 /// It writes for every role, ReadOnly included — keeping the mirror row
 /// current is the sign-in's bookkeeping, not a change the caller makes — so
 /// it opens its transaction without the read-only role.
