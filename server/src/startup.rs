@@ -18,8 +18,13 @@ use axum::{
     routing::{get, post},
 };
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
@@ -110,7 +115,7 @@ impl Application {
 /// The whole router: Leptos pages, server functions, plain routes, static
 /// files, and the layers every response goes through.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let request_id = HeaderName::from_static("x-request-id");
 
     // Server functions and pages can reach the database handle by context.
@@ -185,6 +190,18 @@ pub fn router(state: AppState) -> Router {
             }))
             .layer(PropagateRequestIdLayer::new(request_id)),
     )
+}
+
+/// The app's routes, generated once per process.
+///
+/// Generating them runs the app with resource loading suppressed for the
+/// whole process (a global flag in leptos_server 0.8.8): a page that another
+/// thread rendered meanwhile would wait forever for its data (leptos issue
+/// #4773). Once, and before anything is served, nothing renders during it —
+/// which matters where one process builds many servers, as the tests do.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
 /// Deletes expired session rows at start-up and then once a minute, for as

@@ -161,20 +161,12 @@ impl Cognito {
             .request_async(&self.http)
             .await
             .map_err(classify)?;
-        let id_token = response
-            .extra_fields()
-            .id_token
-            .as_deref()
-            .ok_or(ExchangeError::NoIdToken)?;
         let claims = self
             .verifier
-            .verify_sign_in(id_token, &request.nonce)
+            .verify_sign_in(id_token(&response)?, &request.nonce)
             .await
             .map_err(token_error)?;
-        Ok(Tokens {
-            claims,
-            refresh_token: response.refresh_token().map(|t| t.secret().clone()),
-        })
+        Ok(Tokens::new(claims, &response))
     }
 
     /// New tokens from a refresh token; the new ID token is verified like the
@@ -186,20 +178,12 @@ impl Cognito {
             .request_async(&self.http)
             .await
             .map_err(classify)?;
-        let id_token = response
-            .extra_fields()
-            .id_token
-            .as_deref()
-            .ok_or(ExchangeError::NoIdToken)?;
         let claims = self
             .verifier
-            .verify_refresh(id_token)
+            .verify_refresh(id_token(&response)?)
             .await
             .map_err(token_error)?;
-        Ok(Tokens {
-            claims,
-            refresh_token: response.refresh_token().map(|t| t.secret().clone()),
-        })
+        Ok(Tokens::new(claims, &response))
     }
 
     /// Revokes a refresh token (and the tokens issued from it). Posted by
@@ -228,6 +212,24 @@ impl Cognito {
     pub fn logout_url(&self) -> &Url {
         &self.logout_url
     }
+}
+
+impl Tokens {
+    fn new(claims: IdClaims, response: &CognitoTokenResponse) -> Self {
+        Self {
+            claims,
+            refresh_token: response.refresh_token().map(|t| t.secret().clone()),
+        }
+    }
+}
+
+/// The response's ID token, not yet verified.
+fn id_token(response: &CognitoTokenResponse) -> Result<&str, ExchangeError> {
+    response
+        .extra_fields()
+        .id_token
+        .as_deref()
+        .ok_or(ExchangeError::NoIdToken)
 }
 
 /// Only a definite refusal counts as one; anything else (network, a 5xx

@@ -121,12 +121,7 @@ impl Stack {
     /// own setting (row-level security is forced on the owner too).
     async fn seed_tenant(&self, tenant: &str, name: &str, projects: &[&str]) {
         let mut conn = self.owner().await;
-        let mut tx = conn.begin().await.unwrap();
-        sqlx::query("select set_config('app.tenant_id', $1, true)")
-            .bind(tenant)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+        let mut tx = begin_as(&mut conn, tenant).await;
         sqlx::query("insert into tenants (tenant_id, name) values ($1::uuid, $2)")
             .bind(tenant)
             .bind(name)
@@ -156,12 +151,7 @@ impl Stack {
     /// Runs `sql` as the owner with `app.tenant_id` set to `tenant`.
     pub async fn as_tenant(&self, tenant: &str, sql: &str, bind: &str) -> u64 {
         let mut conn = self.owner().await;
-        let mut tx = conn.begin().await.unwrap();
-        sqlx::query("select set_config('app.tenant_id', $1, true)")
-            .bind(tenant)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+        let mut tx = begin_as(&mut conn, tenant).await;
         let done = sqlx::query(sql).bind(bind).execute(&mut *tx).await.unwrap();
         tx.commit().await.unwrap();
         done.rows_affected()
@@ -230,6 +220,20 @@ impl Stack {
         assert_eq!(back.status, StatusCode::FOUND, "{}", back.body);
         back.location()
     }
+}
+
+/// A transaction with `app.tenant_id` set to `tenant`.
+async fn begin_as<'c>(
+    conn: &'c mut PgConnection,
+    tenant: &str,
+) -> sqlx::Transaction<'c, sqlx::Postgres> {
+    let mut tx = conn.begin().await.unwrap();
+    sqlx::query("select set_config('app.tenant_id', $1, true)")
+        .bind(tenant)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx
 }
 
 /// The app role's URL (from `APP_DATABASE_URL`), pointed at `database`.
