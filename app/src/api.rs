@@ -34,19 +34,66 @@ pub async fn list_projects(page: u32) -> Result<Paged<Project>, AppError> {
     Ok(listed)
 }
 
+/// Creates a project in the caller's tenant (any role but ReadOnly), with
+/// its audit row in the same transaction.
+#[server(endpoint = "create_project")]
+pub async fn create_project(
+    // Missing fields read as empty, so they get the field's own message.
+    #[server(default)] name: String,
+    #[server(default)] description: String,
+) -> Result<Project, AppError> {
+    use crate::db::{TenantTx, audit, projects};
+    use crate::domain::{Description, ProjectName};
+
+    let caller = caller().await?;
+    if !caller.identity.role().can_write() {
+        return Err(refuse(http::StatusCode::FORBIDDEN, AppError::Forbidden));
+    }
+    let name = ProjectName::parse(&name).map_err(invalid)?;
+    let description = Description::parse(&description).map_err(invalid)?;
+    let db = database()?;
+    let mut tx = TenantTx::begin(&db, &caller.identity).await?;
+    let project = projects::create(&mut tx, &name, &description).await?;
+    audit::record(
+        &mut tx,
+        &caller.identity,
+        audit::Entry {
+            action: "project.create",
+            target_type: "project",
+            target_id: Some(project.id.to_string()),
+            summary: serde_json::json!({ "name": project.name }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(project)
+}
+
+/// Sets the response status for an error the server function returns.
+#[cfg(feature = "ssr")]
+fn refuse(status: http::StatusCode, error: AppError) -> AppError {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+    error
+}
+
+/// Input that failed validation: 400, with the message for the person.
+#[cfg(feature = "ssr")]
+fn invalid(error: crate::domain::InputError) -> AppError {
+    refuse(
+        http::StatusCode::BAD_REQUEST,
+        AppError::Invalid(error.to_string()),
+    )
+}
+
 /// The verified caller of this server function, or `Unauthorized` (with
 /// status 401).
 #[cfg(feature = "ssr")]
 pub async fn caller() -> Result<crate::identity::SignedIn, AppError> {
-    match leptos_axum::extract::<crate::identity::SignedIn>().await {
-        Ok(caller) => Ok(caller),
-        Err(_) => {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::UNAUTHORIZED);
-            }
-            Err(AppError::Unauthorized)
-        }
-    }
+    leptos_axum::extract::<crate::identity::SignedIn>()
+        .await
+        .map_err(|_| refuse(http::StatusCode::UNAUTHORIZED, AppError::Unauthorized))
 }
 
 /// The database handle the router provides to every server function.

@@ -6,8 +6,10 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// `refresh`: a counter that reloads the list when it moves (an action's
+/// version, say).
 #[component]
-pub fn ProjectList() -> impl IntoView {
+pub fn ProjectList(#[prop(optional, into)] refresh: Option<Signal<usize>>) -> impl IntoView {
     let query = use_query_map();
     let page = move || {
         query
@@ -16,7 +18,10 @@ pub fn ProjectList() -> impl IntoView {
             .and_then(|p| p.parse::<u32>().ok())
             .unwrap_or(1)
     };
-    let projects = Resource::new(page, list_projects);
+    let projects = Resource::new(
+        move || (page(), refresh.map(|r| r.get())),
+        |(page, _)| list_projects(page),
+    );
 
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading projects…"</p> }>

@@ -13,6 +13,7 @@
 //! Row-level security in Postgres enforces the same rule underneath: a query
 //! that forgot its tenant returns nothing rather than everyone's rows.
 
+pub mod audit;
 mod error;
 pub mod members;
 pub mod projects;

@@ -157,6 +157,13 @@ impl Stack {
         done.rows_affected()
     }
 
+    /// How many rows `sql` (a count) sees in `tenant`, read as the owner.
+    pub async fn count(&self, tenant: &str, sql: &str) -> i64 {
+        let mut conn = self.owner().await;
+        let mut tx = begin_as(&mut conn, tenant).await;
+        sqlx::query_scalar(sql).fetch_one(&mut *tx).await.unwrap()
+    }
+
     /// Session rows, live or not.
     pub async fn session_ids(&self) -> Vec<String> {
         sqlx::query_scalar("select id from tower_sessions.session order by id")
