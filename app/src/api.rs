@@ -3,7 +3,7 @@
 //! reaches tenant data only through a `TenantTx` for that caller.
 
 use crate::error::AppError;
-use crate::model::{CurrentUser, Paged, Project};
+use crate::model::{CurrentUser, Paged, Project, ProjectDetail};
 use leptos::prelude::*;
 
 /// The signed-in caller as the pages show them; `None` when signed out.
@@ -32,6 +32,24 @@ pub async fn list_projects(page: u32) -> Result<Paged<Project>, AppError> {
     .await?;
     tx.commit().await?;
     Ok(listed)
+}
+
+/// One project of the caller's tenant and its tasks. An id of another
+/// tenant's project is looked up in the caller's tenant like any other, so
+/// it is simply not found (404), never refused: nothing confirms it exists.
+#[server(endpoint = "get_project")]
+pub async fn get_project(id: uuid::Uuid) -> Result<ProjectDetail, AppError> {
+    use crate::db::{TenantTx, projects, tasks};
+
+    let caller = caller().await?;
+    let db = database()?;
+    let mut tx = TenantTx::begin(&db, &caller.identity).await?;
+    let Some(project) = projects::get(&mut tx, id).await? else {
+        return Err(refuse(http::StatusCode::NOT_FOUND, AppError::NotFound));
+    };
+    let tasks = tasks::list_for_project(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(ProjectDetail { project, tasks })
 }
 
 /// Creates a project in the caller's tenant (any role but ReadOnly), with

@@ -37,7 +37,7 @@ pub struct CspNonce(pub std::sync::Arc<str>);
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -97,6 +97,13 @@ pub fn App() -> impl IntoView {
                         path=StaticSegment("projects")
                         view=pages::projects::ProjectsPage
                         ssr=SsrMode::InOrder
+                    />
+                    // Async: the status (404 for an id this tenant does not
+                    // have) is known before the first byte goes out.
+                    <Route
+                        path=(StaticSegment("projects"), ParamSegment("id"))
+                        view=pages::project::ProjectPage
+                        ssr=SsrMode::Async
                     />
                 </Routes>
             </main>

@@ -133,3 +133,10 @@ pub struct CurrentUser {
     pub tenant_name: String,
     pub role: crate::role::Role,
 }
+
+/// A project with its tasks, as its page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectDetail {
+    pub project: Project,
+    pub tasks: Vec<Task>,
+}

@@ -37,3 +37,22 @@ test("a read-only member sees no way to create a project", async ({ page }) => {
   await expect(page.getByRole("button", { name: "Create project" })).toHaveCount(0);
   await expect(page.getByLabel("Name")).toHaveCount(0);
 });
+
+// Rocket skates, Acme's project in scripts/db/demo.sql.
+const ACME_PROJECT = "/projects/5a1e0000-0000-4000-8000-00000000a001";
+
+test("a project opens from the list, and is a 404 for another tenant", async ({ page, browser }) => {
+  await signInAt(page, "/projects", "ada@acme.test");
+  await page.getByRole("link", { name: "Rocket skates" }).click();
+  await expect(page).toHaveURL(new RegExp(`${ACME_PROJECT}$`));
+  await expect(page.getByRole("heading", { level: 1, name: "Rocket skates" })).toBeVisible();
+
+  const globex = await browser.newContext();
+  const other = await globex.newPage();
+  await signInAt(other, "/projects", "bo@globex.test");
+  const response = await other.goto(ACME_PROJECT);
+  expect(response?.status()).toBe(404);
+  await expect(other.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expect(other.getByText("Rocket skates")).toHaveCount(0);
+  await globex.close();
+});

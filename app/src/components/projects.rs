@@ -46,7 +46,12 @@ pub fn ProjectList(#[prop(optional, into)] refresh: Option<Signal<usize>>) -> im
                                     .map(|project| {
                                         view! {
                                             <li class="list__item" data-testid="project">
-                                                <span class="list__title">{project.name}</span>
+                                                <a
+                                                    class="list__title"
+                                                    href=format!("/projects/{}", project.id)
+                                                >
+                                                    {project.name}
+                                                </a>
                                                 <span class="muted">{project.description}</span>
                                             </li>
                                         }

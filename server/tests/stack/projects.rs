@@ -1,6 +1,7 @@
-//! Creating a project through its server function, with real sessions: who
-//! may, what is validated, what is written (the row and its audit entry), and
-//! that a forged tenant id changes nothing.
+//! Projects through their pages and server functions, with real sessions:
+//! who may create one, what is validated, what is written (the row and its
+//! audit entry), that a forged tenant id changes nothing, and that another
+//! tenant's project is not found.
 
 use crate::support::*;
 use reqwest::StatusCode;
@@ -139,4 +140,46 @@ async fn signed_out_or_cross_site_creates_nothing(_: PgPoolOptions, db: PgConnec
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(stack.count(TENANT_A, PROJECTS).await, 2);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn another_tenants_project_is_not_found(_: PgPoolOptions, db: PgConnectOptions) {
+    let stack = Stack::start(db, Settings::default()).await;
+    stack.user("max@acme.test", &["Member"], Some(TENANT_A));
+    stack.user("bo@globex.test", &["Admin"], Some(TENANT_B));
+    let rocket = stack.project_id(TENANT_A, "Rocket skates").await;
+
+    let mut max = Browser::default();
+    stack.sign_in(&mut max, "max@acme.test", "/").await;
+    let own = max.get(&stack.url(&format!("/projects/{rocket}"))).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(own.body.contains("Rocket skates") && own.body.contains("No tasks yet."));
+    let listed = max.get(&stack.url("/projects")).await;
+    assert!(
+        listed
+            .body
+            .contains(&format!("href=\"/projects/{rocket}\""))
+    );
+
+    let mut bo = Browser::default();
+    stack.sign_in(&mut bo, "bo@globex.test", "/").await;
+    for path in [
+        format!("/projects/{rocket}"),
+        format!("/projects/{}", uuid()),
+        "/projects/not-an-id".into(),
+    ] {
+        let page = bo.get(&stack.url(&path)).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.body.contains("Page not found"), "{path}");
+        assert!(!page.body.contains("Rocket skates"), "{path}");
+    }
+    let call = bo
+        .post(
+            &stack.url("/api/get_project"),
+            SAME_ORIGIN,
+            &format!("id={rocket}"),
+        )
+        .await;
+    assert_eq!(call.status, StatusCode::NOT_FOUND, "{}", call.body);
+    assert!(!call.body.contains("Rocket"), "{}", call.body);
 }

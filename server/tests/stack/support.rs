@@ -164,6 +164,17 @@ impl Stack {
         sqlx::query_scalar(sql).fetch_one(&mut *tx).await.unwrap()
     }
 
+    /// The id of `tenant`'s project called `name`.
+    pub async fn project_id(&self, tenant: &str, name: &str) -> String {
+        let mut conn = self.owner().await;
+        let mut tx = begin_as(&mut conn, tenant).await;
+        sqlx::query_scalar("select id::text from projects where name = $1")
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap()
+    }
+
     /// Session rows, live or not.
     pub async fn session_ids(&self) -> Vec<String> {
         sqlx::query_scalar("select id from tower_sessions.session order by id")
