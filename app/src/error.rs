@@ -45,13 +45,19 @@ impl FromServerFnError for AppError {
 impl From<crate::db::DbError> for AppError {
     fn from(error: crate::db::DbError) -> Self {
         use crate::db::DbError;
-        match error {
-            DbError::Unavailable(_) => AppError::Unavailable,
-            DbError::Forbidden(_) => AppError::Forbidden,
+        use http::StatusCode;
+        let (status, app_error) = match error {
+            DbError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable),
+            DbError::Forbidden(_) => (StatusCode::FORBIDDEN, AppError::Forbidden),
             other => {
                 tracing::error!(error = %other, "database error");
-                AppError::Internal
+                (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)
             }
+        };
+        // Inside a server function, the response says it too.
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status);
         }
+        app_error
     }
 }
