@@ -127,7 +127,7 @@ async fn current(auth: &Auth, session: &Session) -> Result<Option<SignedIn>, Res
     if now - current.last_seen >= session::touch_interval(&auth.config) {
         current.last_seen = now;
     }
-    if !same(&current, &stored)
+    if current != stored
         && let Err(error) = session.insert(SIGNED_IN, &current).await
     {
         tracing::error!(%error, "cannot update the session");
@@ -137,13 +137,6 @@ async fn current(auth: &Auth, session: &Session) -> Result<Option<SignedIn>, Res
         identity: current.identity,
         tenant_name: current.tenant_name,
     }))
-}
-
-fn same(a: &SignedInSession, b: &SignedInSession) -> bool {
-    a.identity == b.identity
-        && a.refresh_token == b.refresh_token
-        && a.id_token_expires_at == b.id_token_expires_at
-        && a.last_seen == b.last_seen
 }
 
 async fn end(session: &Session) -> Result<Option<SignedIn>, Response> {

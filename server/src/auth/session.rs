@@ -27,7 +27,7 @@ pub struct PendingSignIn {
 }
 
 /// A signed-in session.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedInSession {
     pub identity: Identity,
     pub tenant_name: String,
