@@ -14,9 +14,13 @@ pub enum AppError {
     Forbidden,
     #[error("Not found.")]
     NotFound,
-    /// Bad input; the message says which field and why.
-    #[error("{0}")]
-    Invalid(String),
+    /// Bad input: the message says why, and `field` names the form field it
+    /// belongs next to (`None` for the request as a whole).
+    #[error("{message}")]
+    Invalid {
+        field: Option<String>,
+        message: String,
+    },
     #[error("The service is temporarily unavailable. Try again in a moment.")]
     Unavailable,
     /// Anything else. Details are in the server log, under the request id.
@@ -33,9 +37,10 @@ impl FromServerFnError for AppError {
             // arrive: most often the network.
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unavailable,
             // Arguments the server could not read: a hand-made request.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
-                AppError::Invalid("The request was malformed.".into())
-            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => AppError::Invalid {
+                field: None,
+                message: "The request was malformed.".into(),
+            },
             _ => AppError::Internal,
         }
     }
@@ -54,10 +59,43 @@ impl From<crate::db::DbError> for AppError {
                 (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)
             }
         };
-        // Inside a server function, the response says it too.
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(status);
-        }
+        set_status(status);
         app_error
+    }
+}
+
+impl AppError {
+    /// The message for one form field, if this error is about it.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Invalid {
+                field: Some(field),
+                message,
+            } if field == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Sets the status of the server function's response, unless the call is a
+/// plain form post (a browser without JavaScript): that one is answered with
+/// a redirect back to the page, carrying the error in the URL for the page
+/// to show, and an error status would turn the redirect into a bare error.
+#[cfg(feature = "ssr")]
+pub(crate) fn set_status(status: http::StatusCode) {
+    use leptos::prelude::use_context;
+    let plain_form_post = use_context::<http::request::Parts>().is_some_and(|request| {
+        request.method == http::Method::POST
+            && request
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|accept| accept.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if plain_form_post {
+        return;
+    }
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
     }
 }

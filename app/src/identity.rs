@@ -116,7 +116,7 @@ impl SignedIn {
 
 /// The one extractor for routes and server functions: the verified caller,
 /// or 401. (Server functions reach it through `leptos_axum::extract`, see
-/// [`crate::api::caller`].)
+/// [`crate::api`]'s `authorize`.)
 impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
     type Rejection = Unauthorized;
 

@@ -134,9 +134,32 @@ pub struct CurrentUser {
     pub role: crate::role::Role,
 }
 
-/// A project with its tasks, as its page shows it.
+/// A member of the caller's tenant, as task assignment shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    /// Disabled members keep their tasks but get no new ones.
+    pub active: bool,
+}
+
+impl Member {
+    /// The name to show: the display name, or the email without one.
+    pub fn label(&self) -> &str {
+        if self.display_name.is_empty() {
+            &self.email
+        } else {
+            &self.display_name
+        }
+    }
+}
+
+/// A project with its tasks, as its page shows it, and the tenant's members
+/// for assigning them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectDetail {
     pub project: Project,
     pub tasks: Vec<Task>,
+    pub members: Vec<Member>,
 }

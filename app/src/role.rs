@@ -44,6 +44,12 @@ impl Role {
     pub fn can_write(self) -> bool {
         self != Role::ReadOnly
     }
+
+    /// Whether this role may delete a whole project (tasks need only
+    /// [`Role::can_write`]).
+    pub fn can_delete_projects(self) -> bool {
+        matches!(self, Role::Admin | Role::SuperUser)
+    }
 }
 
 impl std::fmt::Display for Role {

@@ -1,43 +1,90 @@
-//! A paged list of the caller's tenant's projects, with loading, empty and
-//! error states.
+//! The project list: a search box, a page of the tenant's projects, and
+//! loading, empty and error states. The search and the page live in the
+//! query string (`q`, `archived`, `page`), so every view has a URL and works
+//! without JavaScript.
 
-use crate::api::list_projects;
+use crate::api::{MAX_SEARCH_CHARS, list_projects};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// `refresh`: a counter that reloads the list when it moves (an action's
-/// version, say).
+/// The list as the query string asks for it.
+#[derive(Clone, Debug, PartialEq, Default)]
+struct ListQuery {
+    page: u32,
+    search: String,
+    archived: bool,
+}
+
+impl ListQuery {
+    /// The query string for another page of the same search.
+    fn page_href(&self, page: u32) -> String {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.append_pair("q", &self.search);
+        if self.archived {
+            query.append_pair("archived", "on");
+        }
+        query.append_pair("page", &page.to_string());
+        format!("?{}", query.finish())
+    }
+}
+
+/// The search form and the list. `refresh`: a counter that reloads the list
+/// when it moves (a feedback's successes, say).
 #[component]
 pub fn ProjectList(#[prop(optional, into)] refresh: Option<Signal<usize>>) -> impl IntoView {
     let query = use_query_map();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(1)
-    };
+    let list_query = Memo::new(move |_| {
+        let query = query.read();
+        ListQuery {
+            page: query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+            search: query.get("q").unwrap_or_default(),
+            archived: query.get("archived").is_some_and(|v| !v.is_empty()),
+        }
+    });
     let projects = Resource::new(
-        move || (page(), refresh.map(|r| r.get())),
-        |(page, _)| list_projects(page),
+        move || (list_query.get(), refresh.map(|r| r.get())),
+        |(q, _)| list_projects(q.page, q.search, q.archived),
     );
 
     view! {
+        <form method="get" action="/projects" class="search" role="search">
+            <label for="project-search">"Search projects"</label>
+            <input
+                id="project-search"
+                type="search"
+                name="q"
+                maxlength=MAX_SEARCH_CHARS.to_string()
+                prop:value=move || list_query.read().search.clone()
+            />
+            <label class="check">
+                <input
+                    type="checkbox"
+                    name="archived"
+                    prop:checked=move || list_query.read().archived
+                />
+                "Include archived"
+            </label>
+            <button type="submit" class="button button--quiet">"Search"</button>
+        </form>
         <Transition fallback=|| view! { <p class="muted">"Loading projects…"</p> }>
             {move || Suspend::new(async move {
+                let asked = list_query.get_untracked();
                 match projects.await {
                     Ok(listed) if listed.items.is_empty() && listed.page.page() == 1 => {
-                        view! {
-                            <p class="empty" data-testid="projects-empty">
-                                "No projects yet."
-                            </p>
-                        }
+                        let text = if asked.search.is_empty() {
+                            "No projects yet.".to_owned()
+                        } else {
+                            format!("No projects match “{}”.", asked.search)
+                        };
+                        view! { <p class="empty" data-testid="projects-empty">{text}</p> }
                             .into_any()
                     }
                     Ok(listed) => {
                         let current = listed.page.page();
                         let pages = listed.page_count();
+                        let previous = asked.page_href(current.saturating_sub(1));
+                        let next = asked.page_href(current + 1);
                         view! {
                             <ul class="list" data-testid="project-list">
                                 {listed
@@ -52,6 +99,9 @@ pub fn ProjectList(#[prop(optional, into)] refresh: Option<Signal<usize>>) -> im
                                                 >
                                                     {project.name}
                                                 </a>
+                                                {project
+                                                    .archived
+                                                    .then(|| view! { <span class="badge">"Archived"</span> })}
                                                 <span class="muted">{project.description}</span>
                                             </li>
                                         }
@@ -60,11 +110,11 @@ pub fn ProjectList(#[prop(optional, into)] refresh: Option<Signal<usize>>) -> im
                             </ul>
                             <nav class="pager" aria-label="Pages">
                                 <Show when=move || { current > 1 }>
-                                    <a href=format!("?page={}", current - 1)>"Previous"</a>
+                                    <a href=previous.clone() rel="prev">"Previous"</a>
                                 </Show>
                                 <span>{format!("Page {current} of {pages}")}</span>
                                 <Show when=move || { current < pages }>
-                                    <a href=format!("?page={}", current + 1)>"Next"</a>
+                                    <a href=next.clone() rel="next">"Next"</a>
                                 </Show>
                             </nav>
                         }
@@ -92,5 +142,22 @@ pub fn ProjectList(#[prop(optional, into)] refresh: Option<Signal<usize>>) -> im
                 }
             })}
         </Transition>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_links_keep_the_search() {
+        let query = ListQuery {
+            page: 2,
+            search: "a&b c".into(),
+            archived: true,
+        };
+        assert_eq!(query.page_href(3), "?q=a%26b+c&archived=on&page=3");
+        let plain = ListQuery::default();
+        assert_eq!(plain.page_href(1), "?q=&page=1");
     }
 }

@@ -4,6 +4,8 @@
 
 use super::{Db, DbError, TenantTx};
 use crate::identity::Identity;
+use crate::model::Member;
+use uuid::Uuid;
 
 /// What a sign-in found.
 #[derive(Debug, PartialEq, Eq)]
@@ -92,4 +94,29 @@ pub async fn standing(db: &Db, who: &Identity) -> Result<Standing, DbError> {
         },
         Some(_) => Standing::Disabled,
     })
+}
+
+/// The tenant's members, by email: who a task can be assigned to.
+pub async fn list(tx: &mut TenantTx) -> Result<Vec<Member>, DbError> {
+    let members = sqlx::query_as!(
+        Member,
+        r#"select id, email, display_name, status = 'active' as "active!"
+           from members order by lower(email), id"#
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(members)
+}
+
+/// The tenant's member with this id, if there is one.
+pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Option<Member>, DbError> {
+    let member = sqlx::query_as!(
+        Member,
+        r#"select id, email, display_name, status = 'active' as "active!"
+           from members where id = $1"#,
+        id
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(member)
 }

@@ -48,6 +48,21 @@ pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Option<Project>, DbError
     Ok(project)
 }
 
+/// Like [`get`], and locks the row until the transaction ends, so that what
+/// an update's audit entry records as "before" is what the update replaced.
+pub async fn get_for_update(tx: &mut TenantTx, id: Uuid) -> Result<Option<Project>, DbError> {
+    let project = sqlx::query_as!(
+        Project,
+        r#"select id, name, description, archived_at is not null as "archived!",
+                  created_at, updated_at
+           from projects where id = $1 for update"#,
+        id
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(project)
+}
+
 /// One page of the tenant's projects, by name.
 pub async fn list(
     tx: &mut TenantTx,

@@ -45,6 +45,21 @@ pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Option<Task>, DbError> {
     Ok(task)
 }
 
+/// Like [`get`], and locks the row until the transaction ends (see
+/// `projects::get_for_update`).
+pub async fn get_for_update(tx: &mut TenantTx, id: Uuid) -> Result<Option<Task>, DbError> {
+    let task = sqlx::query_as!(
+        Task,
+        r#"select id, project_id, title, description, done_at is not null as "done!",
+                  assignee_id, created_at, updated_at
+           from tasks where id = $1 for update"#,
+        id
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(task)
+}
+
 /// A project's tasks: open ones first, then by creation.
 pub async fn list_for_project(tx: &mut TenantTx, project_id: Uuid) -> Result<Vec<Task>, DbError> {
     let tasks = sqlx::query_as!(
@@ -92,6 +107,28 @@ pub async fn set_done(tx: &mut TenantTx, id: Uuid, done: bool) -> Result<Option<
                      assignee_id, created_at, updated_at"#,
         id,
         done
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(task)
+}
+
+/// Assigns a task to a member of the tenant, or to nobody; `None` if the
+/// tenant has no such task. The caller checks that the member exists: the
+/// composite foreign key refuses another tenant's member regardless.
+pub async fn assign(
+    tx: &mut TenantTx,
+    id: Uuid,
+    assignee: Option<Uuid>,
+) -> Result<Option<Task>, DbError> {
+    let task = sqlx::query_as!(
+        Task,
+        r#"update tasks set assignee_id = $2, updated_at = now()
+           where id = $1
+           returning id, project_id, title, description, done_at is not null as "done!",
+                     assignee_id, created_at, updated_at"#,
+        id,
+        assignee
     )
     .fetch_optional(tx.conn())
     .await?;

@@ -1,11 +1,25 @@
-//! `/projects/:id`: one project and its tasks. Another tenant's project id,
-//! or any unknown one, gets the not-found page with status 404.
+//! `/projects/:id`: one project and its tasks, with the forms the caller's
+//! role allows. Another tenant's project id, or any unknown one, gets the
+//! not-found page with status 404.
 
-use crate::api::get_project;
+use crate::api::{CreateTask, DeleteProject, SetProjectArchived, UpdateProject, get_project};
+use crate::components::feedback::{Feedback, FeedbackLine, FieldError};
+use crate::components::session::use_current_user;
+use crate::components::tasks::{NewTask, TaskActions, TaskList};
+use crate::domain::{Description, ProjectName};
 use crate::error::AppError;
-use crate::pages::not_found::NotFound;
+use crate::model::Project;
+use crate::pages::{forbidden::Forbidden, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+
+/// The project's own forms: edit, archive or restore, delete.
+#[derive(Clone, Copy)]
+struct ProjectActions {
+    update: ServerAction<UpdateProject>,
+    archive: ServerAction<SetProjectArchived>,
+    delete: ServerAction<DeleteProject>,
+}
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
@@ -16,63 +30,272 @@ pub fn ProjectPage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<uuid::Uuid>().ok())
     };
-    let detail = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => get_project(id).await,
-            None => Err(AppError::NotFound),
+
+    // The actions live here, above the part that re-renders when the project
+    // reloads, so their state (and a message) survives the reload.
+    let project_actions = ProjectActions {
+        update: ServerAction::new(),
+        archive: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    let project_feedback = Feedback::default();
+    project_feedback.watch(project_actions.update, |p| format!("Saved “{}”.", p.name));
+    project_feedback.watch(project_actions.archive, |p| {
+        if p.archived {
+            format!("Archived “{}”.", p.name)
+        } else {
+            format!("Restored “{}”.", p.name)
         }
     });
+    project_feedback.watch(project_actions.delete, |_| "Project deleted.".to_owned());
+
+    let create_task = ServerAction::<CreateTask>::new();
+    let new_task_feedback = Feedback::default();
+    new_task_feedback.watch(create_task, |t| format!("Added “{}”.", t.title));
+
+    let task_actions = TaskActions {
+        update: ServerAction::new(),
+        done: ServerAction::new(),
+        assign: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    let task_feedback = Feedback::default();
+    task_feedback.watch(task_actions.update, |t| format!("Saved “{}”.", t.title));
+    task_feedback.watch(task_actions.done, |t| {
+        if t.done {
+            format!("Marked “{}” done.", t.title)
+        } else {
+            format!("Reopened “{}”.", t.title)
+        }
+    });
+    task_feedback.watch(task_actions.assign, |t| match t.assignee_id {
+        Some(_) => format!("Assigned “{}”.", t.title),
+        None => format!("Unassigned “{}”.", t.title),
+    });
+    task_feedback.watch(task_actions.delete, |_| "Task deleted.".to_owned());
+
+    let changes = move || {
+        project_feedback.successes().get()
+            + new_task_feedback.successes().get()
+            + task_feedback.successes().get()
+    };
+    let detail = Resource::new(
+        move || (id(), changes()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_project(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let user = use_current_user();
 
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let role = match user.await {
+                    Ok(Some(me)) => Some(me.role),
+                    _ => None,
+                };
+                let can_write = role.is_some_and(|r| r.can_write());
+                let can_delete = role.is_some_and(|r| r.can_delete_projects());
                 match detail.await {
                     Ok(detail) => {
                         let project = detail.project;
+                        let project_id = project.id;
                         view! {
                             <section class="page" aria-labelledby="project-title">
-                                <p><a href="/projects">"← All projects"</a></p>
-                                <h1 id="project-title">{project.name}</h1>
-                                <p class="lead">{project.description}</p>
-                                <h2>"Tasks"</h2>
-                                {if detail.tasks.is_empty() {
-                                    view! { <p class="empty">"No tasks yet."</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <ul class="list" data-testid="task-list">
-                                            {detail
-                                                .tasks
-                                                .into_iter()
-                                                .map(|task| {
-                                                    view! {
-                                                        <li class="list__item" data-testid="task">
-                                                            <span class="list__title">{task.title}</span>
-                                                            <span class="muted">
-                                                                {if task.done { "Done" } else { "Open" }}
-                                                            </span>
-                                                        </li>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </ul>
-                                    }
-                                        .into_any()
-                                }}
+                                <p>
+                                    <a href="/projects">"← All projects"</a>
+                                </p>
+                                <ProjectHeader
+                                    project
+                                    task_count=detail.tasks.len()
+                                    can_write
+                                    can_delete
+                                    actions=project_actions
+                                    feedback=project_feedback
+                                />
+                                <h2 id="tasks-title">"Tasks"</h2>
+                                {can_write
+                                    .then(|| {
+                                        view! {
+                                            <NewTask
+                                                project_id
+                                                action=create_task
+                                                feedback=new_task_feedback
+                                            />
+                                        }
+                                    })}
+                                <FeedbackLine feedback=task_feedback id="task-outcome" />
+                                <TaskList
+                                    tasks=detail.tasks
+                                    members=detail.members
+                                    can_write
+                                    actions=task_actions
+                                />
                             </section>
                         }
                             .into_any()
                     }
                     Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
+                    Err(AppError::Forbidden) => view! { <Forbidden /> }.into_any(),
                     Err(error) => {
                         view! {
                             <section class="page page--narrow">
-                                <p class="error" role="alert">{error.to_string()}</p>
+                                <p class="error" role="alert">
+                                    {error.to_string()}
+                                </p>
                             </section>
                         }
                             .into_any()
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
+    }
+}
+
+/// Name, description and state, and — for roles that may — forms to edit,
+/// archive or restore, and (Admin and SuperUser) delete the project.
+#[component]
+fn ProjectHeader(
+    project: Project,
+    task_count: usize,
+    can_write: bool,
+    can_delete: bool,
+    actions: ProjectActions,
+    feedback: Feedback,
+) -> impl IntoView {
+    let Project {
+        id,
+        name,
+        description,
+        archived,
+        ..
+    } = project;
+    let tasks_text = match task_count {
+        0 => "It has no tasks.".to_owned(),
+        1 => "Its 1 task is deleted with it.".to_owned(),
+        n => format!("Its {n} tasks are deleted with it."),
+    };
+    let delete_prompt = format!("Delete “{name}”? {tasks_text} This cannot be undone.");
+    let edit = can_write.then(|| {
+        view! { <EditProject id name=name.clone() description=description.clone() action=actions.update feedback /> }
+    });
+    let archive = can_write.then(|| view! { <ArchiveProject id archived action=actions.archive /> });
+    let delete = can_delete.then(|| view! { <ConfirmDelete id prompt=delete_prompt action=actions.delete /> });
+
+    view! {
+        <h1 id="project-title">
+            {name}
+            {archived.then(|| view! { " " <span class="badge">"Archived"</span> })}
+        </h1>
+        {(!description.is_empty()).then(|| view! { <p class="lead prewrap">{description}</p> })}
+        {archived
+            .then(|| {
+                view! {
+                    <p class="notice">"This project is archived: it is left out of the project list."</p>
+                }
+            })}
+        <FeedbackLine feedback fields_inline=true id="project-outcome" />
+        <div class="toolbar">{edit} {archive} {delete}</div>
+    }
+}
+
+/// Rename and re-describe, behind a disclosure that opens by itself when the
+/// server refused a field.
+#[component]
+fn EditProject(
+    id: uuid::Uuid,
+    name: String,
+    description: String,
+    action: ServerAction<UpdateProject>,
+    feedback: Feedback,
+) -> impl IntoView {
+    let name_error = feedback.field_error("name");
+    let description_error = feedback.field_error("description");
+    let refused = move || name_error.get().is_some() || description_error.get().is_some();
+    let pending = action.pending();
+    view! {
+        <details class="disclosure" open=refused>
+            <summary class="button button--quiet">"Edit project"</summary>
+            <ActionForm action attr:class="form" attr:aria-label="Edit project">
+                <input type="hidden" name="id" value=id.to_string() />
+                <label for="edit-project-name">"Name"</label>
+                <input
+                    id="edit-project-name"
+                    name="name"
+                    required
+                    maxlength=ProjectName::MAX_CHARS.to_string()
+                    value=name
+                    aria-invalid=move || name_error.get().is_some().to_string()
+                    aria-describedby="edit-project-name-error"
+                />
+                <FieldError message=name_error id="edit-project-name-error" />
+                <label for="edit-project-description">"Description"</label>
+                <textarea
+                    id="edit-project-description"
+                    name="description"
+                    rows="3"
+                    maxlength=Description::MAX_CHARS.to_string()
+                    aria-invalid=move || description_error.get().is_some().to_string()
+                    aria-describedby="edit-project-description-error"
+                >
+                    {description}
+                </textarea>
+                <FieldError message=description_error id="edit-project-description-error" />
+                <button type="submit" class="button" disabled=pending>
+                    {move || if pending.get() { "Saving…" } else { "Save changes" }}
+                </button>
+            </ActionForm>
+        </details>
+    }
+}
+
+#[component]
+fn ArchiveProject(
+    id: uuid::Uuid,
+    archived: bool,
+    action: ServerAction<SetProjectArchived>,
+) -> impl IntoView {
+    let pending = action.pending();
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="id" value=id.to_string() />
+            <input type="hidden" name="archived" value=(!archived).to_string() />
+            <button type="submit" class="button button--quiet" disabled=pending>
+                {move || match (archived, pending.get()) {
+                    (_, true) => "Saving…",
+                    (false, false) => "Archive project",
+                    (true, false) => "Restore project",
+                }}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// Deleting takes two steps: open "Delete project…", read what goes with
+/// it, then press the button. No script needed for the confirmation.
+#[component]
+fn ConfirmDelete(
+    id: uuid::Uuid,
+    prompt: String,
+    action: ServerAction<DeleteProject>,
+) -> impl IntoView {
+    let pending = action.pending();
+    view! {
+        <details class="disclosure">
+            <summary class="button button--quiet button--danger-text">"Delete project…"</summary>
+            <div class="confirm" role="group" aria-label="Confirm deletion">
+                <p>{prompt}</p>
+                <ActionForm action attr:class="inline-form">
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <button type="submit" class="button button--danger" disabled=pending>
+                        {move || if pending.get() { "Deleting…" } else { "Delete project" }}
+                    </button>
+                </ActionForm>
+            </div>
+        </details>
     }
 }

@@ -1,15 +1,19 @@
-//! `/projects`: the caller's tenant's projects, and a form to add one for
-//! roles that may. Signed-out visitors never reach it: the server sends them
-//! to sign in and back here.
+//! `/projects`: the caller's tenant's projects, with a search box, and a form
+//! to add one for roles that may. Signed-out visitors never reach it: the
+//! server sends them to sign in and back here.
 
 use crate::api::CreateProject;
+use crate::components::feedback::{Feedback, FeedbackLine, FieldError};
 use crate::components::projects::ProjectList;
 use crate::components::session::use_current_user;
+use crate::domain::{Description, ProjectName};
 use leptos::prelude::*;
 
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
     let create = ServerAction::<CreateProject>::new();
+    let feedback = Feedback::default();
+    feedback.watch(create, |project| format!("Created “{}”.", project.name));
     let user = use_current_user();
     view! {
         <section class="page" aria-labelledby="projects-title">
@@ -17,31 +21,22 @@ pub fn ProjectsPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let can_write = matches!(user.await, Ok(Some(me)) if me.role.can_write());
-                    can_write.then(|| view! { <NewProject create /> })
+                    can_write.then(|| view! { <NewProject create feedback /> })
                 })}
             </Suspense>
-            <ProjectList refresh=create.version() />
+            <ProjectList refresh=feedback.successes() />
         </section>
     }
 }
 
-/// The "new project" form: validated again on the server, pending state on
-/// the button, the server's message next to the form.
+/// The "new project" form: checked in the browser where it helps, validated
+/// again on the server, with a pending button and the server's messages next
+/// to the fields.
 #[component]
-fn NewProject(create: ServerAction<CreateProject>) -> impl IntoView {
+fn NewProject(create: ServerAction<CreateProject>, feedback: Feedback) -> impl IntoView {
     let pending = create.pending();
-    let outcome = move || {
-        create.value().get().map(|result| match result {
-            Ok(project) => view! {
-                <p class="notice" role="status">{format!("Created “{}”.", project.name)}</p>
-            }
-            .into_any(),
-            Err(error) => view! {
-                <p class="error" role="alert" id="new-project-error">{error.to_string()}</p>
-            }
-            .into_any(),
-        })
-    };
+    let name_error = feedback.field_error("name");
+    let description_error = feedback.field_error("description");
     view! {
         <ActionForm action=create attr:class="form" attr:aria-label="New project">
             <label for="project-name">"Name"</label>
@@ -49,15 +44,25 @@ fn NewProject(create: ServerAction<CreateProject>) -> impl IntoView {
                 id="project-name"
                 name="name"
                 required
-                maxlength=crate::domain::ProjectName::MAX_CHARS.to_string()
-                aria-describedby="new-project-error"
+                maxlength=ProjectName::MAX_CHARS.to_string()
+                aria-invalid=move || name_error.get().is_some().to_string()
+                aria-describedby="project-name-error"
             />
+            <FieldError message=name_error id="project-name-error" />
             <label for="project-description">"Description"</label>
-            <textarea id="project-description" name="description" rows="2"></textarea>
+            <textarea
+                id="project-description"
+                name="description"
+                rows="2"
+                maxlength=Description::MAX_CHARS.to_string()
+                aria-invalid=move || description_error.get().is_some().to_string()
+                aria-describedby="project-description-error"
+            ></textarea>
+            <FieldError message=description_error id="project-description-error" />
             <button type="submit" class="button" disabled=pending>
                 {move || if pending.get() { "Creating…" } else { "Create project" }}
             </button>
         </ActionForm>
-        {outcome}
+        <FeedbackLine feedback fields_inline=true id="new-project-outcome" />
     }
 }

@@ -1,0 +1,120 @@
+//! Server functions: the browser's calls into the server.
+//!
+//! Every one follows the same steps, and the helpers below keep each step a
+//! single line: find the caller ([`authorize`]: the verified session, never
+//! an argument, and a role check), parse the input into validated types
+//! ([`invalid`] turns a refusal into a message for its form field), open a
+//! `TenantTx` for the caller ([`tenant_tx`]), call the repository, write the
+//! audit row in the same transaction, commit.
+//!
+//! Ids sent by the browser are looked up inside the caller's tenant, so an id
+//! of another tenant's row is not found (404) rather than refused: nothing
+//! confirms that it exists.
+
+mod projects;
+mod tasks;
+
+pub use projects::*;
+pub use tasks::*;
+
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use leptos::prelude::*;
+
+/// The signed-in caller as the pages show them; `None` when signed out.
+#[server(endpoint = "who_am_i")]
+pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
+    Ok(leptos_axum::extract::<crate::identity::SignedIn>()
+        .await
+        .ok()
+        .map(|caller| caller.view()))
+}
+
+/// What a server function asks of the caller's role.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Need {
+    Read,
+    Write,
+    DeleteProjects,
+}
+
+/// The verified caller, if their role allows `need`: otherwise 401 (no
+/// session) or 403 with "Your role does not allow this."
+#[cfg(feature = "ssr")]
+pub(crate) async fn authorize(need: Need) -> Result<crate::identity::SignedIn, AppError> {
+    let caller = leptos_axum::extract::<crate::identity::SignedIn>()
+        .await
+        .map_err(|_| refuse(http::StatusCode::UNAUTHORIZED, AppError::Unauthorized))?;
+    let role = caller.identity.role();
+    let allowed = match need {
+        Need::Read => true,
+        Need::Write => role.can_write(),
+        Need::DeleteProjects => role.can_delete_projects(),
+    };
+    if !allowed {
+        tracing::info!(%role, ?need, "refused: role does not allow this");
+        return Err(refuse(http::StatusCode::FORBIDDEN, AppError::Forbidden));
+    }
+    Ok(caller)
+}
+
+/// A transaction in the caller's tenant, as the caller's role (ReadOnly
+/// callers get the database's SELECT-only role).
+#[cfg(feature = "ssr")]
+pub(crate) async fn tenant_tx(
+    caller: &crate::identity::SignedIn,
+) -> Result<crate::db::TenantTx, AppError> {
+    let db = use_context::<crate::db::Db>().ok_or_else(|| {
+        tracing::error!("no database handle in the server function's context");
+        AppError::Internal
+    })?;
+    Ok(crate::db::TenantTx::begin(&db, &caller.identity).await?)
+}
+
+/// Writes the audit row for a change, inside the change's transaction.
+#[cfg(feature = "ssr")]
+pub(crate) async fn audit(
+    tx: &mut crate::db::TenantTx,
+    caller: &crate::identity::SignedIn,
+    action: &str,
+    target_type: &str,
+    target_id: uuid::Uuid,
+    summary: serde_json::Value,
+) -> Result<(), AppError> {
+    let entry = crate::db::audit::Entry {
+        action,
+        target_type,
+        target_id: Some(target_id.to_string()),
+        summary,
+    };
+    Ok(crate::db::audit::record(tx, &caller.identity, entry).await?)
+}
+
+/// Sets the response status for an error the server function returns.
+#[cfg(feature = "ssr")]
+pub(crate) fn refuse(status: http::StatusCode, error: AppError) -> AppError {
+    crate::error::set_status(status);
+    error
+}
+
+/// No such row in the caller's tenant: 404.
+#[cfg(feature = "ssr")]
+pub(crate) fn not_found() -> AppError {
+    refuse(http::StatusCode::NOT_FOUND, AppError::NotFound)
+}
+
+/// Input for the form field `field` that failed validation: 400, with the
+/// message for the person next to that field.
+#[cfg(feature = "ssr")]
+pub(crate) fn invalid(field: &'static str) -> impl Fn(crate::domain::InputError) -> AppError {
+    move |error| {
+        refuse(
+            http::StatusCode::BAD_REQUEST,
+            AppError::Invalid {
+                field: Some(field.to_owned()),
+                message: error.to_string(),
+            },
+        )
+    }
+}

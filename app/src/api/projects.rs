@@ -1,0 +1,178 @@
+//! Server functions for projects: list, read, create, rename and describe,
+//! archive and restore, delete.
+
+#[cfg(feature = "ssr")]
+use super::{Need, audit, authorize, invalid, not_found, tenant_tx};
+use crate::error::AppError;
+use crate::model::{Paged, Project, ProjectDetail};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// The longest search text accepted, in characters.
+pub const MAX_SEARCH_CHARS: usize = 100;
+
+/// One page of the caller's tenant's projects whose name contains `search`
+/// (any case); archived ones only when `archived` is set.
+#[server(endpoint = "list_projects")]
+pub async fn list_projects(
+    #[server(default)] page: u32,
+    #[server(default)] search: String,
+    #[server(default)] archived: bool,
+) -> Result<Paged<Project>, AppError> {
+    use crate::db::projects::{self, ProjectFilter};
+    use crate::model::PageRequest;
+
+    let caller = authorize(Need::Read).await?;
+    let search = search.trim();
+    if search.chars().count() > MAX_SEARCH_CHARS {
+        return Err(super::refuse(
+            http::StatusCode::BAD_REQUEST,
+            AppError::Invalid {
+                field: Some("q".into()),
+                message: format!("Search can be at most {MAX_SEARCH_CHARS} characters long."),
+            },
+        ));
+    }
+    let filter = ProjectFilter {
+        search: (!search.is_empty()).then(|| search.to_owned()),
+        include_archived: archived,
+    };
+    let mut tx = tenant_tx(&caller).await?;
+    let listed = projects::list(
+        &mut tx,
+        &filter,
+        PageRequest::new(page, PageRequest::DEFAULT_PER_PAGE),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(listed)
+}
+
+/// One project of the caller's tenant, its tasks, and the members its tasks
+/// can be assigned to.
+#[server(endpoint = "get_project")]
+pub async fn get_project(id: Uuid) -> Result<ProjectDetail, AppError> {
+    use crate::db::{members, projects, tasks};
+
+    let caller = authorize(Need::Read).await?;
+    let mut tx = tenant_tx(&caller).await?;
+    let project = projects::get(&mut tx, id).await?.ok_or_else(not_found)?;
+    let tasks = tasks::list_for_project(&mut tx, id).await?;
+    let members = members::list(&mut tx).await?;
+    tx.commit().await?;
+    Ok(ProjectDetail {
+        project,
+        tasks,
+        members,
+    })
+}
+
+/// Creates a project in the caller's tenant.
+#[server(endpoint = "create_project")]
+pub async fn create_project(
+    // Missing fields read as empty, so they get the field's own message.
+    #[server(default)] name: String,
+    #[server(default)] description: String,
+) -> Result<Project, AppError> {
+    use crate::db::projects;
+    use crate::domain::{Description, ProjectName};
+
+    let caller = authorize(Need::Write).await?;
+    let name = ProjectName::parse(&name).map_err(invalid("name"))?;
+    let description = Description::parse(&description).map_err(invalid("description"))?;
+    let mut tx = tenant_tx(&caller).await?;
+    let project = projects::create(&mut tx, &name, &description).await?;
+    let summary = serde_json::json!({ "name": project.name });
+    audit(
+        &mut tx,
+        &caller,
+        "project.create",
+        "project",
+        project.id,
+        summary,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(project)
+}
+
+/// Renames and re-describes a project.
+#[server(endpoint = "update_project")]
+pub async fn update_project(
+    id: Uuid,
+    #[server(default)] name: String,
+    #[server(default)] description: String,
+) -> Result<Project, AppError> {
+    use crate::db::projects;
+    use crate::domain::{Description, ProjectName};
+
+    let caller = authorize(Need::Write).await?;
+    let name = ProjectName::parse(&name).map_err(invalid("name"))?;
+    let description = Description::parse(&description).map_err(invalid("description"))?;
+    let mut tx = tenant_tx(&caller).await?;
+    let before = projects::get_for_update(&mut tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let after = projects::update(&mut tx, id, &name, &description)
+        .await?
+        .ok_or_else(not_found)?;
+    let summary = serde_json::json!({
+        "before": { "name": before.name, "description": before.description },
+        "after": { "name": after.name, "description": after.description },
+    });
+    audit(&mut tx, &caller, "project.update", "project", id, summary).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Archives a project (it leaves the default list) or restores it.
+#[server(endpoint = "set_project_archived")]
+pub async fn set_project_archived(id: Uuid, archived: bool) -> Result<Project, AppError> {
+    use crate::db::projects;
+
+    let caller = authorize(Need::Write).await?;
+    let mut tx = tenant_tx(&caller).await?;
+    let before = projects::get_for_update(&mut tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    if before.archived == archived {
+        // Nothing changes, so there is nothing to record.
+        tx.commit().await?;
+        return Ok(before);
+    }
+    let after = projects::set_archived(&mut tx, id, archived)
+        .await?
+        .ok_or_else(not_found)?;
+    let action = if archived {
+        "project.archive"
+    } else {
+        "project.restore"
+    };
+    let summary = serde_json::json!({ "name": after.name });
+    audit(&mut tx, &caller, action, "project", id, summary).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Deletes a project and its tasks (Admin and SuperUser only), then sends
+/// the browser to the project list.
+#[server(endpoint = "delete_project")]
+pub async fn delete_project(id: Uuid) -> Result<(), AppError> {
+    use crate::db::{projects, tasks};
+
+    let caller = authorize(Need::DeleteProjects).await?;
+    let mut tx = tenant_tx(&caller).await?;
+    let project = projects::get_for_update(&mut tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let task_count = tasks::list_for_project(&mut tx, id).await?.len();
+    if !projects::delete(&mut tx, id).await? {
+        return Err(not_found());
+    }
+    let summary = serde_json::json!({ "name": project.name, "tasks": task_count });
+    audit(&mut tx, &caller, "project.delete", "project", id, summary).await?;
+    tx.commit().await?;
+    // The project's page is gone: go to the list, with or without JavaScript.
+    leptos_axum::redirect("/projects");
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! Server functions for a project's tasks: add, edit, assign, mark done or
+//! reopen, delete.
+
+#[cfg(feature = "ssr")]
+use super::{Need, audit, authorize, invalid, not_found, tenant_tx};
+use crate::error::AppError;
+use crate::model::Task;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// Adds a task to a project of the caller's tenant.
+#[server(endpoint = "create_task")]
+pub async fn create_task(
+    project_id: Uuid,
+    #[server(default)] title: String,
+    #[server(default)] description: String,
+) -> Result<Task, AppError> {
+    use crate::db::tasks;
+    use crate::domain::{Description, TaskTitle};
+
+    let caller = authorize(Need::Write).await?;
+    let title = TaskTitle::parse(&title).map_err(invalid("title"))?;
+    let description = Description::parse(&description).map_err(invalid("description"))?;
+    let mut tx = tenant_tx(&caller).await?;
+    let task = tasks::create(&mut tx, project_id, &title, &description)
+        .await?
+        .ok_or_else(not_found)?;
+    let summary = serde_json::json!({ "project_id": project_id, "title": task.title });
+    audit(&mut tx, &caller, "task.create", "task", task.id, summary).await?;
+    tx.commit().await?;
+    Ok(task)
+}
+
+/// Changes a task's title and description.
+#[server(endpoint = "update_task")]
+pub async fn update_task(
+    id: Uuid,
+    #[server(default)] title: String,
+    #[server(default)] description: String,
+) -> Result<Task, AppError> {
+    use crate::db::tasks;
+    use crate::domain::{Description, TaskTitle};
+
+    let caller = authorize(Need::Write).await?;
+    let title = TaskTitle::parse(&title).map_err(invalid("title"))?;
+    let description = Description::parse(&description).map_err(invalid("description"))?;
+    let mut tx = tenant_tx(&caller).await?;
+    let before = tasks::get_for_update(&mut tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let after = tasks::update(&mut tx, id, &title, &description)
+        .await?
+        .ok_or_else(not_found)?;
+    let summary = serde_json::json!({
+        "before": { "title": before.title, "description": before.description },
+        "after": { "title": after.title, "description": after.description },
+    });
+    audit(&mut tx, &caller, "task.update", "task", id, summary).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Marks a task done, or open again.
+#[server(endpoint = "set_task_done")]
+pub async fn set_task_done(id: Uuid, done: bool) -> Result<Task, AppError> {
+    use crate::db::tasks;
+
+    let caller = authorize(Need::Write).await?;
+    let mut tx = tenant_tx(&caller).await?;
+    let before = tasks::get_for_update(&mut tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    if before.done == done {
+        // Nothing changes, so there is nothing to record.
+        tx.commit().await?;
+        return Ok(before);
+    }
+    let after = tasks::set_done(&mut tx, id, done)
+        .await?
+        .ok_or_else(not_found)?;
+    let action = if done { "task.complete" } else { "task.reopen" };
+    let summary = serde_json::json!({ "title": after.title });
+    audit(&mut tx, &caller, action, "task", id, summary).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Assigns a task to an active member of the caller's tenant; an empty
+/// `assignee` unassigns it.
+#[server(endpoint = "assign_task")]
+pub async fn assign_task(id: Uuid, #[server(default)] assignee: String) -> Result<Task, AppError> {
+    use crate::db::{members, tasks};
+
+    let caller = authorize(Need::Write).await?;
+    let no_such_member = || {
+        super::refuse(
+            http::StatusCode::BAD_REQUEST,
+            AppError::Invalid {
+                field: Some("assignee".into()),
+                message: "Choose an active member of your organisation.".into(),
+            },
+        )
+    };
+    let assignee = match assignee.trim() {
+        "" => None,
+        raw => Some(Uuid::parse_str(raw).map_err(|_| no_such_member())?),
+    };
+    let mut tx = tenant_tx(&caller).await?;
+    if let Some(member) = assignee {
+        // Another tenant's member is not found here, the same as no member.
+        match members::get(&mut tx, member).await? {
+            Some(found) if found.active => {}
+            _ => return Err(no_such_member()),
+        }
+    }
+    let before = tasks::get_for_update(&mut tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let after = tasks::assign(&mut tx, id, assignee)
+        .await?
+        .ok_or_else(not_found)?;
+    let summary = serde_json::json!({
+        "title": after.title,
+        "before": before.assignee_id,
+        "after": after.assignee_id,
+    });
+    audit(&mut tx, &caller, "task.assign", "task", id, summary).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Deletes a task.
+#[server(endpoint = "delete_task")]
+pub async fn delete_task(id: Uuid) -> Result<(), AppError> {
+    use crate::db::tasks;
+
+    let caller = authorize(Need::Write).await?;
+    let mut tx = tenant_tx(&caller).await?;
+    let task = tasks::get_for_update(&mut tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    if !tasks::delete(&mut tx, id).await? {
+        return Err(not_found());
+    }
+    let summary = serde_json::json!({ "project_id": task.project_id, "title": task.title });
+    audit(&mut tx, &caller, "task.delete", "task", id, summary).await?;
+    tx.commit().await?;
+    Ok(())
+}

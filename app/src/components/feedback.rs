@@ -1,0 +1,119 @@
+//! What a form says after it is sent: a short success or failure line, and
+//! messages next to the fields the server refused.
+//!
+//! A [`Feedback`] follows one or more server actions. With JavaScript it
+//! updates as each call returns; without it, the server answers a form post
+//! with a redirect back to the page carrying the error, which the action
+//! starts with — so the same message shows either way.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// The latest outcome of the actions it watches, and how many succeeded.
+#[derive(Clone, Copy)]
+pub struct Feedback {
+    outcome: RwSignal<Option<Result<String, AppError>>>,
+    successes: RwSignal<usize>,
+}
+
+impl Default for Feedback {
+    fn default() -> Self {
+        Self {
+            outcome: RwSignal::new(None),
+            successes: RwSignal::new(0),
+        }
+    }
+}
+
+impl Feedback {
+    /// Follows `action`; `describe` words its success ("Created “Roadmap”.").
+    pub fn watch<S>(
+        self,
+        action: ServerAction<S>,
+        describe: impl Fn(&S::Output) -> String + Send + Sync + 'static,
+    ) where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        // An error the page was rendered with (a form post without JavaScript).
+        if let Some(Err(error)) = action.value().get_untracked() {
+            self.outcome.set(Some(Err(error)));
+        }
+        Effect::watch(
+            move || action.version().get(),
+            move |_, _, _| {
+                let Some(result) = action.value().get_untracked() else {
+                    return;
+                };
+                if result.is_ok() {
+                    self.successes.update(|n| *n += 1);
+                }
+                self.outcome
+                    .set(Some(result.map(|output| describe(&output))));
+            },
+            false,
+        );
+    }
+
+    /// Moves on each success: a resource keyed on it reloads after a change.
+    pub fn successes(self) -> Signal<usize> {
+        self.successes.into()
+    }
+
+    /// The server's message for form field `field`, if the last call was
+    /// refused because of it.
+    pub fn field_error(self, field: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            self.outcome
+                .with(|o| o.as_ref().and_then(|r| r.as_ref().err()?.for_field(field)))
+        })
+    }
+}
+
+/// The outcome line: a status for success, an alert for failure. With
+/// `fields_inline`, field errors are left to [`FieldError`] next to their
+/// field and the line asks to check the form instead.
+#[component]
+pub fn FeedbackLine(
+    feedback: Feedback,
+    #[prop(optional)] fields_inline: bool,
+    /// For tests and `aria-describedby`.
+    #[prop(optional)]
+    id: Option<&'static str>,
+) -> impl IntoView {
+    move || {
+        feedback.outcome.get().map(|outcome| match outcome {
+            Ok(message) => view! {
+                <p class="notice" role="status" id=id>{message}</p>
+            }
+            .into_any(),
+            Err(AppError::Invalid { field: Some(_), .. }) if fields_inline => view! {
+                <p class="error" role="alert" id=id>"Check the form: one field needs attention."</p>
+            }
+            .into_any(),
+            Err(AppError::Unauthorized) => view! {
+                <p class="error" role="alert" id=id>
+                    {AppError::Unauthorized.to_string()} " "
+                    <a href="/auth/login" rel="external">"Sign in"</a>
+                </p>
+            }
+            .into_any(),
+            Err(error) => view! {
+                <p class="error" role="alert" id=id>{error.to_string()}</p>
+            }
+            .into_any(),
+        })
+    }
+}
+
+/// The server's message for one field, placed under it; `id` is what the
+/// field's `aria-describedby` names.
+#[component]
+pub fn FieldError(message: Signal<Option<String>>, #[prop(into)] id: String) -> impl IntoView {
+    view! {
+        <p class="field-error" id=id aria-live="polite">
+            {move || message.get()}
+        </p>
+    }
+}

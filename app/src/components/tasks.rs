@@ -1,0 +1,216 @@
+//! A project's tasks: the list, each task's forms (done or reopen, assign,
+//! edit, delete after a confirmation), and the form to add one.
+
+use crate::api::{AssignTask, CreateTask, DeleteTask, SetTaskDone, UpdateTask};
+use crate::components::feedback::{Feedback, FeedbackLine, FieldError};
+use crate::domain::{Description, TaskTitle};
+use crate::model::{Member, Task};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// The forms every task has. One action per kind, shared by all tasks; a
+/// task's buttons show pending while the action's input is that task.
+#[derive(Clone, Copy)]
+pub struct TaskActions {
+    pub update: ServerAction<UpdateTask>,
+    pub done: ServerAction<SetTaskDone>,
+    pub assign: ServerAction<AssignTask>,
+    pub delete: ServerAction<DeleteTask>,
+}
+
+/// The "add a task" form.
+#[component]
+pub fn NewTask(project_id: Uuid, action: ServerAction<CreateTask>, feedback: Feedback) -> impl IntoView {
+    let pending = action.pending();
+    let title_error = feedback.field_error("title");
+    let description_error = feedback.field_error("description");
+    view! {
+        <ActionForm action attr:class="form" attr:aria-label="New task">
+            <input type="hidden" name="project_id" value=project_id.to_string() />
+            <label for="task-title">"Task"</label>
+            <input
+                id="task-title"
+                name="title"
+                required
+                maxlength=TaskTitle::MAX_CHARS.to_string()
+                aria-invalid=move || title_error.get().is_some().to_string()
+                aria-describedby="task-title-error"
+            />
+            <FieldError message=title_error id="task-title-error" />
+            <label for="task-description">"Details (optional)"</label>
+            <textarea
+                id="task-description"
+                name="description"
+                rows="2"
+                maxlength=Description::MAX_CHARS.to_string()
+                aria-invalid=move || description_error.get().is_some().to_string()
+                aria-describedby="task-description-error"
+            ></textarea>
+            <FieldError message=description_error id="task-description-error" />
+            <button type="submit" class="button" disabled=pending>
+                {move || if pending.get() { "Adding…" } else { "Add task" }}
+            </button>
+        </ActionForm>
+        <FeedbackLine feedback fields_inline=true id="new-task-outcome" />
+    }
+}
+
+/// The tasks, open ones first; editing forms only when `can_write`.
+#[component]
+pub fn TaskList(
+    tasks: Vec<Task>,
+    members: Vec<Member>,
+    can_write: bool,
+    actions: TaskActions,
+) -> impl IntoView {
+    if tasks.is_empty() {
+        return view! { <p class="empty">"No tasks yet."</p> }.into_any();
+    }
+    let members = StoredValue::new(members);
+    view! {
+        <ul class="list" data-testid="task-list" aria-labelledby="tasks-title">
+            {tasks
+                .into_iter()
+                .map(|task| view! { <TaskItem task members can_write actions /> })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn TaskItem(
+    task: Task,
+    members: StoredValue<Vec<Member>>,
+    can_write: bool,
+    actions: TaskActions,
+) -> impl IntoView {
+    let assignee = task.assignee_id.and_then(|id| {
+        members.with_value(|all| all.iter().find(|m| m.id == id).map(|m| m.label().to_owned()))
+    });
+    let done = task.done;
+    let title = task.title.clone();
+    let description = task.description.clone();
+    view! {
+        <li class="list__item task" data-testid="task" data-done=done.to_string()>
+            <div class="task__head">
+                <span class="list__title">{title}</span>
+                <span class=if done { "badge badge--done" } else { "badge" }>
+                    {if done { "Done" } else { "Open" }}
+                </span>
+            </div>
+            {(!description.is_empty())
+                .then(|| view! { <p class="muted prewrap">{description}</p> })}
+            <p class="muted">
+                {match assignee {
+                    Some(name) => format!("Assigned to {name}"),
+                    None => "Unassigned".to_owned(),
+                }}
+            </p>
+            {can_write.then(|| view! { <TaskForms task members actions /> })}
+        </li>
+    }
+}
+
+/// One task's forms. Without JavaScript each is a plain form post that
+/// returns to this page.
+#[component]
+fn TaskForms(task: Task, members: StoredValue<Vec<Member>>, actions: TaskActions) -> impl IntoView {
+    let id = task.id;
+    let busy_done = move || actions.done.input().with(|i| i.as_ref().is_some_and(|i| i.id == id));
+    let busy_assign =
+        move || actions.assign.input().with(|i| i.as_ref().is_some_and(|i| i.id == id));
+    let busy_update =
+        move || actions.update.input().with(|i| i.as_ref().is_some_and(|i| i.id == id));
+    let busy_delete =
+        move || actions.delete.input().with(|i| i.as_ref().is_some_and(|i| i.id == id));
+    let done = task.done;
+    let assign_label = format!("Assignee of “{}”", task.title);
+    let delete_prompt = format!("Delete “{}”? This cannot be undone.", task.title);
+    let Task { title, description, assignee_id, .. } = task;
+    let assign_id = format!("assignee-{id}");
+    let title_id = format!("task-title-{id}");
+    let description_id = format!("task-description-{id}");
+    let options = members.with_value(|all| {
+        all.iter()
+            // Disabled members get no new tasks, but keep showing on theirs.
+            .filter(|m| m.active || Some(m.id) == assignee_id)
+            .map(|m| {
+                view! {
+                    <option value=m.id.to_string() selected=Some(m.id) == assignee_id>
+                        {m.label().to_owned()}
+                    </option>
+                }
+            })
+            .collect_view()
+    });
+
+    view! {
+        <div class="task__forms">
+            <ActionForm action=actions.done attr:class="inline-form">
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="done" value=(!done).to_string() />
+                <button type="submit" class="button button--quiet" disabled=busy_done>
+                    {move || match (done, busy_done()) {
+                        (_, true) => "Saving…",
+                        (false, false) => "Mark done",
+                        (true, false) => "Reopen",
+                    }}
+                </button>
+            </ActionForm>
+            <ActionForm action=actions.assign attr:class="inline-form">
+                <input type="hidden" name="id" value=id.to_string() />
+                <label class="visually-hidden" for=assign_id.clone()>
+                    {assign_label}
+                </label>
+                <select id=assign_id name="assignee">
+                    <option value="" selected=assignee_id.is_none()>
+                        "Unassigned"
+                    </option>
+                    {options}
+                </select>
+                <button type="submit" class="button button--quiet" disabled=busy_assign>
+                    {move || if busy_assign() { "Saving…" } else { "Assign" }}
+                </button>
+            </ActionForm>
+            <details class="disclosure">
+                <summary class="button button--quiet">"Edit"</summary>
+                <ActionForm action=actions.update attr:class="form" attr:aria-label="Edit task">
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <label for=title_id.clone()>"Task"</label>
+                    <input
+                        id=title_id
+                        name="title"
+                        required
+                        maxlength=TaskTitle::MAX_CHARS.to_string()
+                        value=title
+                    />
+                    <label for=description_id.clone()>"Details"</label>
+                    <textarea
+                        id=description_id
+                        name="description"
+                        rows="2"
+                        maxlength=Description::MAX_CHARS.to_string()
+                    >
+                        {description}
+                    </textarea>
+                    <button type="submit" class="button" disabled=busy_update>
+                        {move || if busy_update() { "Saving…" } else { "Save task" }}
+                    </button>
+                </ActionForm>
+            </details>
+            <details class="disclosure">
+                <summary class="button button--quiet button--danger-text">"Delete…"</summary>
+                <div class="confirm" role="group" aria-label="Confirm deletion">
+                    <p>{delete_prompt}</p>
+                    <ActionForm action=actions.delete attr:class="inline-form">
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <button type="submit" class="button button--danger" disabled=busy_delete>
+                            {move || if busy_delete() { "Deleting…" } else { "Delete task" }}
+                        </button>
+                    </ActionForm>
+                </div>
+            </details>
+        </div>
+    }
+}
