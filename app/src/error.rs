@@ -37,10 +37,16 @@ impl FromServerFnError for AppError {
             // arrive: most often the network.
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unavailable,
             // Arguments the server could not read: a hand-made request.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => AppError::Invalid {
-                field: None,
-                message: "The request was malformed.".into(),
-            },
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+                // On the server this is a request it could not read: 400,
+                // not the 500 an error response gets by default.
+                #[cfg(feature = "ssr")]
+                set_status(http::StatusCode::BAD_REQUEST);
+                AppError::Invalid {
+                    field: None,
+                    message: "The request was malformed.".into(),
+                }
+            }
             _ => AppError::Internal,
         }
     }

@@ -20,14 +20,18 @@ pub struct TaskActions {
 
 /// The "add a task" form.
 #[component]
-pub fn NewTask(project_id: Uuid, action: ServerAction<CreateTask>, feedback: Feedback) -> impl IntoView {
+pub fn NewTask(
+    project_id: Uuid,
+    action: ServerAction<CreateTask>,
+    feedback: Feedback,
+) -> impl IntoView {
     let pending = action.pending();
     let title_error = feedback.field_error("title");
     let description_error = feedback.field_error("description");
     view! {
         <ActionForm action attr:class="form" attr:aria-label="New task">
             <input type="hidden" name="project_id" value=project_id.to_string() />
-            <label for="task-title">"Task"</label>
+            <label for="task-title">"Title"</label>
             <input
                 id="task-title"
                 name="title"
@@ -86,7 +90,11 @@ fn TaskItem(
     actions: TaskActions,
 ) -> impl IntoView {
     let assignee = task.assignee_id.and_then(|id| {
-        members.with_value(|all| all.iter().find(|m| m.id == id).map(|m| m.label().to_owned()))
+        members.with_value(|all| {
+            all.iter()
+                .find(|m| m.id == id)
+                .map(|m| m.label().to_owned())
+        })
     });
     let done = task.done;
     let title = task.title.clone();
@@ -117,17 +125,39 @@ fn TaskItem(
 #[component]
 fn TaskForms(task: Task, members: StoredValue<Vec<Member>>, actions: TaskActions) -> impl IntoView {
     let id = task.id;
-    let busy_done = move || actions.done.input().with(|i| i.as_ref().is_some_and(|i| i.id == id));
-    let busy_assign =
-        move || actions.assign.input().with(|i| i.as_ref().is_some_and(|i| i.id == id));
-    let busy_update =
-        move || actions.update.input().with(|i| i.as_ref().is_some_and(|i| i.id == id));
-    let busy_delete =
-        move || actions.delete.input().with(|i| i.as_ref().is_some_and(|i| i.id == id));
+    let busy_done = move || {
+        actions
+            .done
+            .input()
+            .with(|i| i.as_ref().is_some_and(|i| i.id == id))
+    };
+    let busy_assign = move || {
+        actions
+            .assign
+            .input()
+            .with(|i| i.as_ref().is_some_and(|i| i.id == id))
+    };
+    let busy_update = move || {
+        actions
+            .update
+            .input()
+            .with(|i| i.as_ref().is_some_and(|i| i.id == id))
+    };
+    let busy_delete = move || {
+        actions
+            .delete
+            .input()
+            .with(|i| i.as_ref().is_some_and(|i| i.id == id))
+    };
     let done = task.done;
     let assign_label = format!("Assignee of “{}”", task.title);
     let delete_prompt = format!("Delete “{}”? This cannot be undone.", task.title);
-    let Task { title, description, assignee_id, .. } = task;
+    let Task {
+        title,
+        description,
+        assignee_id,
+        ..
+    } = task;
     let assign_id = format!("assignee-{id}");
     let title_id = format!("task-title-{id}");
     let description_id = format!("task-description-{id}");
@@ -177,7 +207,7 @@ fn TaskForms(task: Task, members: StoredValue<Vec<Member>>, actions: TaskActions
                 <summary class="button button--quiet">"Edit"</summary>
                 <ActionForm action=actions.update attr:class="form" attr:aria-label="Edit task">
                     <input type="hidden" name="id" value=id.to_string() />
-                    <label for=title_id.clone()>"Task"</label>
+                    <label for=title_id.clone()>"Title"</label>
                     <input
                         id=title_id
                         name="title"

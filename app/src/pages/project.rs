@@ -183,8 +183,10 @@ fn ProjectHeader(
     let edit = can_write.then(|| {
         view! { <EditProject id name=name.clone() description=description.clone() action=actions.update feedback /> }
     });
-    let archive = can_write.then(|| view! { <ArchiveProject id archived action=actions.archive /> });
-    let delete = can_delete.then(|| view! { <ConfirmDelete id prompt=delete_prompt action=actions.delete /> });
+    let archive =
+        can_write.then(|| view! { <ArchiveProject id archived action=actions.archive /> });
+    let delete = can_delete
+        .then(|| view! { <ConfirmDelete id prompt=delete_prompt action=actions.delete /> });
 
     view! {
         <h1 id="project-title">

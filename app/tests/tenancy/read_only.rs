@@ -6,7 +6,7 @@
 //! repository does, and none takes SQL from outside.
 
 use crate::fixtures::{app_db, sqlstate, two_tenants};
-use app::db::{DbError, TenantTx, projects, tasks};
+use app::db::{DbError, TenantTx, audit, projects, tasks};
 use app::domain::{Description, ProjectName, TaskTitle};
 use app::model::PageRequest;
 use app::role::Role;
@@ -69,7 +69,14 @@ async fn read_only_cannot_write_even_without_the_servers_role_check(
     refused!(tx => tasks::create(tx, a.project.id, &title, &blank));
     refused!(tx => tasks::update(tx, a.task.id, &title, &blank));
     refused!(tx => tasks::set_done(tx, a.task.id, true));
+    refused!(tx => tasks::assign(tx, a.task.id, None));
     refused!(tx => tasks::delete(tx, a.task.id));
+    refused!(tx => audit::record(tx, &reader, audit::Entry {
+        action: "project.update",
+        target_type: "project",
+        target_id: None,
+        summary: serde_json::json!({}),
+    }));
 
     // Raw SQL as well.
     let mut tx = TenantTx::begin(&db, &reader).await.unwrap();

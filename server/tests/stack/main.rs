@@ -1,10 +1,11 @@
 //! The whole stack over HTTP: the server and the Cognito stand-in on real
 //! sockets, Postgres as the app role, real sign-ins and sessions.
 //! Sign-in is SECURITY.md parts B and C (`flow`, `sessions`, `guard`);
-//! `projects` is the workspace's writes.
+//! `projects` and `workspace` are the workspace's pages and writes.
 
 mod flow;
 mod guard;
 mod projects;
 mod sessions;
 mod support;
+mod workspace;

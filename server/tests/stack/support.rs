@@ -175,6 +175,58 @@ impl Stack {
             .unwrap()
     }
 
+    /// Everything a tenant owns that the workspace can change (projects,
+    /// tasks, audit rows), as text: equal snapshots mean nothing changed.
+    pub async fn snapshot(&self, tenant: &str) -> String {
+        let mut conn = self.owner().await;
+        let mut tx = begin_as(&mut conn, tenant).await;
+        sqlx::query_scalar(
+            "select concat_ws(' | ',
+                 (select json_agg(p order by id)::text from projects p),
+                 (select json_agg(t order by id)::text from tasks t),
+                 (select json_agg(a order by id)::text from audit_log a))",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap()
+    }
+
+    /// A new project in `tenant` with one task; returns their ids.
+    pub async fn seed_project(&self, tenant: &str, name: &str) -> (String, String) {
+        let mut conn = self.owner().await;
+        let mut tx = begin_as(&mut conn, tenant).await;
+        let project: String = sqlx::query_scalar(
+            "insert into projects (tenant_id, name) values ($1::uuid, $2) returning id::text",
+        )
+        .bind(tenant)
+        .bind(name)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let task: String = sqlx::query_scalar(
+            "insert into tasks (tenant_id, project_id, title)
+             values ($1::uuid, $2::uuid, 'First task') returning id::text",
+        )
+        .bind(tenant)
+        .bind(&project)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        (project, task)
+    }
+
+    /// The member row id of `email` in `tenant` (written at sign-in).
+    pub async fn member_id(&self, tenant: &str, email: &str) -> String {
+        let mut conn = self.owner().await;
+        let mut tx = begin_as(&mut conn, tenant).await;
+        sqlx::query_scalar("select id::text from members where email = $1")
+            .bind(email)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap()
+    }
+
     /// Session rows, live or not.
     pub async fn session_ids(&self) -> Vec<String> {
         sqlx::query_scalar("select id from tower_sessions.session order by id")
