@@ -1,58 +1,162 @@
-// Creating a project in Chromium, as the demo users (see signin.spec.ts).
-import { expect, type Page, test } from "@playwright/test";
+// The workspace in Chromium, as the demo users (see signin.spec.ts): every
+// flow runs twice, with JavaScript (hydrated, forms sent by fetch) and
+// without it (plain form posts, each answered with a redirect back).
+import { expect, type Locator, type Page, test } from "@playwright/test";
 
-async function signInAt(page: Page, path: string, email: string) {
+// Rocket skates, Acme's project in scripts/db/demo.sql.
+const ACME_PROJECT = "/projects/5a1e0000-0000-4000-8000-00000000a001";
+
+async function signInAt(page: Page, path: string, email: string, js: boolean) {
   await page.goto(path);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("Demo-pass-1");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("whoami")).toBeVisible();
+  await settled(page, js);
 }
 
-test("a member creates a project and still sees it after a reload", async ({ page }) => {
-  await signInAt(page, "/projects", "max@acme.test");
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
-  const name = `Launch pad ${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+/// With JavaScript, waits until the page has hydrated (before that a click
+/// would be a plain form post).
+async function settled(page: Page, js: boolean) {
+  if (js) {
+    await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  }
+}
 
-  // Server-side validation speaks next to the form.
-  await page.getByLabel("Name").fill("   ");
-  await page.getByLabel("Name").evaluate((input: HTMLInputElement) => (input.required = false));
-  await page.getByRole("button", { name: "Create project" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Name cannot be empty.");
+/// A name no other test (or the other viewport's run) uses.
+function unique(prefix: string): string {
+  return `${prefix} ${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+}
 
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Description").fill("From the end-to-end test");
-  await page.getByRole("button", { name: "Create project" }).click();
-  await expect(page.getByRole("status")).toHaveText(`Created “${name}”.`);
-  await expect(page.getByTestId("project-list")).toContainText(name);
+function task(page: Page, title: string): Locator {
+  return page.getByTestId("task").filter({ hasText: title });
+}
 
-  await page.reload();
-  await expect(page.getByTestId("project-list")).toContainText(name);
-});
+for (const js of [true, false]) {
+  test.describe(js ? "with JavaScript" : "without JavaScript", () => {
+    test.use({ javaScriptEnabled: js });
 
-test("a read-only member sees no way to create a project", async ({ page }) => {
-  await signInAt(page, "/projects", "rita@acme.test");
-  await expect(page.getByTestId("project-list")).toContainText("Rocket skates");
-  await expect(page.getByRole("button", { name: "Create project" })).toHaveCount(0);
-  await expect(page.getByLabel("Name")).toHaveCount(0);
-});
+    test("a member creates a project, adds and completes tasks, and sees them after a reload", async ({
+      page,
+    }) => {
+      await signInAt(page, "/projects", "max@acme.test", js);
+      const name = unique("Launch pad");
 
-// Rocket skates, Acme's project in scripts/db/demo.sql.
-const ACME_PROJECT = "/projects/5a1e0000-0000-4000-8000-00000000a001";
+      // Server-side validation speaks next to the field.
+      const nameField = page.getByLabel("Name", { exact: true });
+      await nameField.fill("   ");
+      await nameField.evaluate((input: HTMLInputElement) => (input.required = false));
+      await page.getByRole("button", { name: "Create project" }).click();
+      await expect(page.locator("#project-name-error")).toHaveText("Name cannot be empty.");
+      await expect(page.getByLabel("Name", { exact: true })).toHaveAttribute("aria-invalid", "true");
+      await settled(page, js);
 
-test("a project opens from the list, and is a 404 for another tenant", async ({ page, browser }) => {
-  await signInAt(page, "/projects", "ada@acme.test");
-  await page.getByRole("link", { name: "Rocket skates" }).click();
-  await expect(page).toHaveURL(new RegExp(`${ACME_PROJECT}$`));
-  await expect(page.getByRole("heading", { level: 1, name: "Rocket skates" })).toBeVisible();
+      await page.getByLabel("Name", { exact: true }).fill(name);
+      await page.getByLabel("Description").fill("From the end-to-end test");
+      await page.getByRole("button", { name: "Create project" }).click();
+      if (js) {
+        await expect(page.getByRole("status")).toHaveText(`Created “${name}”.`);
+      }
+      await page.getByLabel("Search projects").fill(name);
+      await page.getByRole("button", { name: "Search" }).click();
+      await expect(page.getByTestId("project")).toHaveCount(1);
+      await page.getByRole("link", { name }).click();
+      await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+      await settled(page, js);
+      await expect(page.getByText("No tasks yet.")).toBeVisible();
 
-  const globex = await browser.newContext();
-  const other = await globex.newPage();
-  await signInAt(other, "/projects", "bo@globex.test");
-  const response = await other.goto(ACME_PROJECT);
-  expect(response?.status()).toBe(404);
-  await expect(other.getByRole("heading", { name: "Page not found" })).toBeVisible();
-  await expect(other.getByText("Rocket skates")).toHaveCount(0);
-  await globex.close();
-});
+      const newTask = page.getByRole("form", { name: "New task" });
+      for (const title of ["Buy wheels", "Paint the deck"]) {
+        await newTask.getByLabel("Title").fill(title);
+        await newTask.getByRole("button", { name: "Add task" }).click();
+        await expect(task(page, title)).toHaveCount(1);
+        await settled(page, js);
+      }
+      // An empty title is refused, with the message next to the field.
+      await newTask.getByLabel("Title").evaluate((input: HTMLInputElement) => (input.required = false));
+      await newTask.getByRole("button", { name: "Add task" }).click();
+      await expect(page.locator("#task-title-error")).toHaveText("Title cannot be empty.");
+      await settled(page, js);
+
+      await task(page, "Buy wheels").getByRole("button", { name: "Mark done" }).click();
+      await expect(task(page, "Buy wheels")).toHaveAttribute("data-done", "true");
+      await settled(page, js);
+      await task(page, "Paint the deck").getByLabel("Assignee of “Paint the deck”").selectOption({
+        label: "max@acme.test",
+      });
+      await task(page, "Paint the deck").getByRole("button", { name: "Assign" }).click();
+      await expect(task(page, "Paint the deck")).toContainText("Assigned to max@acme.test");
+
+      await page.reload();
+      await expect(page.getByTestId("task")).toHaveCount(2);
+      await expect(task(page, "Buy wheels")).toHaveAttribute("data-done", "true");
+      await expect(task(page, "Buy wheels").getByRole("button", { name: "Reopen" })).toBeVisible();
+      await expect(task(page, "Paint the deck")).toHaveAttribute("data-done", "false");
+      await expect(task(page, "Paint the deck")).toContainText("Assigned to max@acme.test");
+      // A Member does not delete projects.
+      await expect(page.getByText("Delete project…")).toHaveCount(0);
+    });
+
+    test("an admin renames a project, then deletes it after confirming", async ({ page }) => {
+      await signInAt(page, "/projects", "ada@acme.test", js);
+      const name = unique("Doomed");
+      await page.getByLabel("Name", { exact: true }).fill(name);
+      await page.getByRole("button", { name: "Create project" }).click();
+      await page.getByLabel("Search projects").fill(name);
+      await page.getByRole("button", { name: "Search" }).click();
+      await page.getByRole("link", { name }).click();
+      await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+      await settled(page, js);
+
+      const renamed = `${name} (renamed)`;
+      await page.getByText("Edit project").click();
+      const edit = page.getByRole("form", { name: "Edit project" });
+      await edit.getByLabel("Name").fill(renamed);
+      await edit.getByRole("button", { name: "Save changes" }).click();
+      await expect(page.getByRole("heading", { level: 1, name: renamed })).toBeVisible();
+      await settled(page, js);
+
+      // Deleting asks first: the button is behind "Delete project…".
+      const confirm = page.getByRole("button", { name: "Delete project", exact: true });
+      await expect(confirm).toBeHidden();
+      await page.getByText("Delete project…").click();
+      await expect(page.getByText(`Delete “${renamed}”? It has no tasks. This cannot be undone.`)).toBeVisible();
+      await confirm.click();
+      await expect(page).toHaveURL(/\/projects$/);
+      await page.getByLabel("Search projects").fill(name);
+      await page.getByRole("button", { name: "Search" }).click();
+      await expect(page.getByTestId("projects-empty")).toHaveText(`No projects match “${name}”.`);
+    });
+
+    test("a read-only member sees no editing controls", async ({ page }) => {
+      await signInAt(page, "/projects", "rita@acme.test", js);
+      await expect(page.getByTestId("project-list")).toContainText("Rocket skates");
+      await expect(page.getByRole("button", { name: "Create project" })).toHaveCount(0);
+      await expect(page.getByLabel("Name", { exact: true })).toHaveCount(0);
+
+      await page.goto(ACME_PROJECT);
+      await expect(page.getByRole("heading", { level: 1, name: "Rocket skates" })).toBeVisible();
+      await expect(page.locator("main form")).toHaveCount(0);
+      for (const control of ["Edit project", "Archive project", "Delete project…", "Add task", "Mark done"]) {
+        await expect(page.getByText(control)).toHaveCount(0);
+      }
+    });
+
+    test("a project opens from the list, and is a 404 for another tenant", async ({ page, browser }) => {
+      await signInAt(page, "/projects", "ada@acme.test", js);
+      await page.getByRole("link", { name: "Rocket skates" }).click();
+      await expect(page).toHaveURL(new RegExp(`${ACME_PROJECT}$`));
+      await expect(page.getByRole("heading", { level: 1, name: "Rocket skates" })).toBeVisible();
+
+      const globex = await browser.newContext({ javaScriptEnabled: js });
+      const other = await globex.newPage();
+      await signInAt(other, "/projects", "bo@globex.test", js);
+      const response = await other.goto(ACME_PROJECT);
+      expect(response?.status()).toBe(404);
+      await expect(other.getByRole("heading", { name: "Page not found" })).toBeVisible();
+      await expect(other.getByText("Rocket skates")).toHaveCount(0);
+      await globex.close();
+    });
+  });
+}

@@ -71,6 +71,25 @@ impl Feedback {
     }
 }
 
+/// Empties `form` after each successful call of `action`, ready for the
+/// next entry. (Without JavaScript the page reloads, which does the same.)
+pub fn clear_on_success<S>(action: ServerAction<S>, form: NodeRef<leptos::html::Form>)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::watch(
+        move || action.version().get(),
+        move |_, _, _| {
+            let succeeded = action.value().with_untracked(|v| matches!(v, Some(Ok(_))));
+            if let (true, Some(form)) = (succeeded, form.get_untracked()) {
+                form.reset();
+            }
+        },
+        false,
+    );
+}
+
 /// The outcome line: a status for success, an alert for failure. With
 /// `fields_inline`, field errors are left to [`FieldError`] next to their
 /// field and the line asks to check the form instead.

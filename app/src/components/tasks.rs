@@ -2,7 +2,7 @@
 //! edit, delete after a confirmation), and the form to add one.
 
 use crate::api::{AssignTask, CreateTask, DeleteTask, SetTaskDone, UpdateTask};
-use crate::components::feedback::{Feedback, FeedbackLine, FieldError};
+use crate::components::feedback::{Feedback, FeedbackLine, FieldError, clear_on_success};
 use crate::domain::{Description, TaskTitle};
 use crate::model::{Member, Task};
 use leptos::prelude::*;
@@ -28,8 +28,10 @@ pub fn NewTask(
     let pending = action.pending();
     let title_error = feedback.field_error("title");
     let description_error = feedback.field_error("description");
+    let form = NodeRef::new();
+    clear_on_success(action, form);
     view! {
-        <ActionForm action attr:class="form" attr:aria-label="New task">
+        <ActionForm action node_ref=form attr:class="form" attr:aria-label="New task">
             <input type="hidden" name="project_id" value=project_id.to_string() />
             <label for="task-title">"Title"</label>
             <input

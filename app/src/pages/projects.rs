@@ -3,7 +3,7 @@
 //! server sends them to sign in and back here.
 
 use crate::api::CreateProject;
-use crate::components::feedback::{Feedback, FeedbackLine, FieldError};
+use crate::components::feedback::{Feedback, FeedbackLine, FieldError, clear_on_success};
 use crate::components::projects::ProjectList;
 use crate::components::session::use_current_user;
 use crate::domain::{Description, ProjectName};
@@ -37,8 +37,10 @@ fn NewProject(create: ServerAction<CreateProject>, feedback: Feedback) -> impl I
     let pending = create.pending();
     let name_error = feedback.field_error("name");
     let description_error = feedback.field_error("description");
+    let form = NodeRef::new();
+    clear_on_success(create, form);
     view! {
-        <ActionForm action=create attr:class="form" attr:aria-label="New project">
+        <ActionForm action=create node_ref=form attr:class="form" attr:aria-label="New project">
             <label for="project-name">"Name"</label>
             <input
                 id="project-name"
