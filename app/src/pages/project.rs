@@ -47,7 +47,10 @@ pub fn ProjectPage() -> impl IntoView {
             format!("Restored “{}”.", p.name)
         }
     });
-    project_feedback.watch(project_actions.delete, |_| "Project deleted.".to_owned());
+    // Kept apart from the others: a deleted project is not reloaded (it
+    // would flash "not found" before the browser moves to the list).
+    let delete_feedback = Feedback::default();
+    delete_feedback.watch(project_actions.delete, |_| "Project deleted.".to_owned());
 
     let create_task = ServerAction::<CreateTask>::new();
     let new_task_feedback = Feedback::default();
@@ -115,6 +118,7 @@ pub fn ProjectPage() -> impl IntoView {
                                     can_delete
                                     actions=project_actions
                                     feedback=project_feedback
+                                    delete_feedback
                                 />
                                 <h2 id="tasks-title">"Tasks"</h2>
                                 {can_write
@@ -166,6 +170,7 @@ fn ProjectHeader(
     can_delete: bool,
     actions: ProjectActions,
     feedback: Feedback,
+    delete_feedback: Feedback,
 ) -> impl IntoView {
     let Project {
         id,
@@ -185,8 +190,11 @@ fn ProjectHeader(
     });
     let archive =
         can_write.then(|| view! { <ArchiveProject id archived action=actions.archive /> });
-    let delete = can_delete
-        .then(|| view! { <ConfirmDelete id prompt=delete_prompt action=actions.delete /> });
+    let delete = can_delete.then(|| {
+        view! {
+            <ConfirmDelete id prompt=delete_prompt action=actions.delete feedback=delete_feedback />
+        }
+    });
 
     view! {
         <h1 id="project-title">
@@ -284,9 +292,11 @@ fn ConfirmDelete(
     id: uuid::Uuid,
     prompt: String,
     action: ServerAction<DeleteProject>,
+    feedback: Feedback,
 ) -> impl IntoView {
     let pending = action.pending();
     view! {
+        <FeedbackLine feedback id="delete-outcome" />
         <details class="disclosure">
             <summary class="button button--quiet button--danger-text">"Delete project…"</summary>
             <div class="confirm" role="group" aria-label="Confirm deletion">

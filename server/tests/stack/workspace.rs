@@ -81,11 +81,10 @@ impl Op {
 
     /// Whether `group` may do this, as the issue states it.
     fn allowed_for(self, group: &str) -> bool {
-        match (group, self) {
-            ("ReadOnly", _) => false,
-            ("Member", Op::DeleteProject) => false,
-            _ => true,
-        }
+        !matches!(
+            (group, self),
+            ("ReadOnly", _) | ("Member", Op::DeleteProject)
+        )
     }
 }
 
