@@ -1,6 +1,7 @@
 //! Components that more than one page uses.
 
 pub mod feedback;
+pub mod fields;
 pub mod header;
 pub mod projects;
 pub mod session;

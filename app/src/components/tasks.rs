@@ -2,7 +2,8 @@
 //! edit, delete after a confirmation), and the form to add one.
 
 use crate::api::{AssignTask, CreateTask, DeleteTask, SetTaskDone, UpdateTask};
-use crate::components::feedback::{Feedback, FeedbackLine, FieldError, clear_on_success};
+use crate::components::feedback::{Feedback, FeedbackLine, clear_on_success};
+use crate::components::fields::TextField;
 use crate::domain::{Description, TaskTitle};
 use crate::model::{Member, Task};
 use leptos::prelude::*;
@@ -26,33 +27,27 @@ pub fn NewTask(
     feedback: Feedback,
 ) -> impl IntoView {
     let pending = action.pending();
-    let title_error = feedback.field_error("title");
-    let description_error = feedback.field_error("description");
     let form = NodeRef::new();
     clear_on_success(action, form);
     view! {
         <ActionForm action node_ref=form attr:class="form" attr:aria-label="New task">
             <input type="hidden" name="project_id" value=project_id.to_string() />
-            <label for="task-title">"Title"</label>
-            <input
+            <TextField
                 id="task-title"
                 name="title"
-                required
-                maxlength=TaskTitle::MAX_CHARS.to_string()
-                aria-invalid=move || title_error.get().is_some().to_string()
-                aria-describedby="task-title-error"
+                label="Title"
+                max_chars=TaskTitle::MAX_CHARS
+                feedback
+                required=true
             />
-            <FieldError message=title_error id="task-title-error" />
-            <label for="task-description">"Details (optional)"</label>
-            <textarea
+            <TextField
                 id="task-description"
                 name="description"
-                rows="2"
-                maxlength=Description::MAX_CHARS.to_string()
-                aria-invalid=move || description_error.get().is_some().to_string()
-                aria-describedby="task-description-error"
-            ></textarea>
-            <FieldError message=description_error id="task-description-error" />
+                label="Details (optional)"
+                max_chars=Description::MAX_CHARS
+                feedback
+                multiline=true
+            />
             <button type="submit" class="button" disabled=pending>
                 {move || if pending.get() { "Adding…" } else { "Add task" }}
             </button>

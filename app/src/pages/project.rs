@@ -3,7 +3,8 @@
 //! not-found page with status 404.
 
 use crate::api::{CreateTask, DeleteProject, SetProjectArchived, UpdateProject, get_project};
-use crate::components::feedback::{Feedback, FeedbackLine, FieldError};
+use crate::components::feedback::{Feedback, FeedbackLine};
+use crate::components::fields::TextField;
 use crate::components::session::use_current_user;
 use crate::components::tasks::{NewTask, TaskActions, TaskList};
 use crate::domain::{Description, ProjectName};
@@ -225,6 +226,7 @@ fn EditProject(
 ) -> impl IntoView {
     let name_error = feedback.field_error("name");
     let description_error = feedback.field_error("description");
+    // Open by itself when the server refused one of its fields.
     let refused = move || name_error.get().is_some() || description_error.get().is_some();
     let pending = action.pending();
     view! {
@@ -232,29 +234,24 @@ fn EditProject(
             <summary class="button button--quiet">"Edit project"</summary>
             <ActionForm action attr:class="form" attr:aria-label="Edit project">
                 <input type="hidden" name="id" value=id.to_string() />
-                <label for="edit-project-name">"Name"</label>
-                <input
+                <TextField
                     id="edit-project-name"
                     name="name"
-                    required
-                    maxlength=ProjectName::MAX_CHARS.to_string()
+                    label="Name"
+                    max_chars=ProjectName::MAX_CHARS
+                    feedback
+                    required=true
                     value=name
-                    aria-invalid=move || name_error.get().is_some().to_string()
-                    aria-describedby="edit-project-name-error"
                 />
-                <FieldError message=name_error id="edit-project-name-error" />
-                <label for="edit-project-description">"Description"</label>
-                <textarea
+                <TextField
                     id="edit-project-description"
                     name="description"
-                    rows="3"
-                    maxlength=Description::MAX_CHARS.to_string()
-                    aria-invalid=move || description_error.get().is_some().to_string()
-                    aria-describedby="edit-project-description-error"
-                >
-                    {description}
-                </textarea>
-                <FieldError message=description_error id="edit-project-description-error" />
+                    label="Description"
+                    max_chars=Description::MAX_CHARS
+                    feedback
+                    multiline=true
+                    value=description
+                />
                 <button type="submit" class="button" disabled=pending>
                     {move || if pending.get() { "Saving…" } else { "Save changes" }}
                 </button>

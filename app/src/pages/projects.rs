@@ -3,7 +3,8 @@
 //! server sends them to sign in and back here.
 
 use crate::api::CreateProject;
-use crate::components::feedback::{Feedback, FeedbackLine, FieldError, clear_on_success};
+use crate::components::feedback::{Feedback, FeedbackLine, clear_on_success};
+use crate::components::fields::TextField;
 use crate::components::projects::ProjectList;
 use crate::components::session::use_current_user;
 use crate::domain::{Description, ProjectName};
@@ -35,32 +36,26 @@ pub fn ProjectsPage() -> impl IntoView {
 #[component]
 fn NewProject(create: ServerAction<CreateProject>, feedback: Feedback) -> impl IntoView {
     let pending = create.pending();
-    let name_error = feedback.field_error("name");
-    let description_error = feedback.field_error("description");
     let form = NodeRef::new();
     clear_on_success(create, form);
     view! {
         <ActionForm action=create node_ref=form attr:class="form" attr:aria-label="New project">
-            <label for="project-name">"Name"</label>
-            <input
+            <TextField
                 id="project-name"
                 name="name"
-                required
-                maxlength=ProjectName::MAX_CHARS.to_string()
-                aria-invalid=move || name_error.get().is_some().to_string()
-                aria-describedby="project-name-error"
+                label="Name"
+                max_chars=ProjectName::MAX_CHARS
+                feedback
+                required=true
             />
-            <FieldError message=name_error id="project-name-error" />
-            <label for="project-description">"Description"</label>
-            <textarea
+            <TextField
                 id="project-description"
                 name="description"
-                rows="2"
-                maxlength=Description::MAX_CHARS.to_string()
-                aria-invalid=move || description_error.get().is_some().to_string()
-                aria-describedby="project-description-error"
-            ></textarea>
-            <FieldError message=description_error id="project-description-error" />
+                label="Description"
+                max_chars=Description::MAX_CHARS
+                feedback
+                multiline=true
+            />
             <button type="submit" class="button" disabled=pending>
                 {move || if pending.get() { "Creating…" } else { "Create project" }}
             </button>
