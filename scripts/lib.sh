@@ -67,6 +67,7 @@ export_auth_env() {
     export COGNITO_CLIENT_ID=$(pool_setting id)
     export COGNITO_CLIENT_SECRET=$(pool_setting secret)
     export COGNITO_ISSUER="$2/$COGNITO_USER_POOL_ID"
+    export COGNITO_ADMIN_ENDPOINT=$2
 }
 
 # Loads the demo tenants and projects (scripts/db/demo.sql) into DATABASE

@@ -12,6 +12,10 @@ pub enum AppError {
     Unauthorized,
     #[error("Your role does not allow this.")]
     Forbidden,
+    /// Refused by a rule the message names (e.g. "You cannot change your
+    /// own account.").
+    #[error("{0}")]
+    Refused(String),
     #[error("Not found.")]
     NotFound,
     /// Bad input: the message says why, and `field` names the form field it

@@ -20,12 +20,17 @@ pub mod domain;
 pub mod error;
 pub mod model;
 pub mod pages;
+pub mod policy;
 pub mod role;
 
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod directory;
+#[cfg(feature = "ssr")]
 pub mod identity;
+#[cfg(feature = "ssr")]
+pub mod membership;
 
 /// The per-response nonce that the server's Content-Security-Policy allows
 /// scripts with. The server puts it in the request's extensions; the shell

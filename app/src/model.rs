@@ -163,3 +163,36 @@ pub struct ProjectDetail {
     pub tasks: Vec<Task>,
     pub members: Vec<Member>,
 }
+
+/// A member as the settings pages list them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberDetail {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub role: crate::role::Role,
+    pub active: bool,
+    pub last_sign_in_at: Option<OffsetDateTime>,
+    /// The caller's own row: the page offers no changes to it.
+    pub is_you: bool,
+}
+
+/// One page of members, and the roles the caller may hand out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberList {
+    pub members: Paged<MemberDetail>,
+    pub grantable: Vec<crate::role::Role>,
+    pub caller_role: crate::role::Role,
+}
+
+/// One line of the tenant's audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: OffsetDateTime,
+    pub actor_email: String,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<String>,
+    /// The before/after summary, as JSON text.
+    pub summary: String,
+}

@@ -1,5 +1,6 @@
 //! Developer endpoints that a real pool does not have: the outbox of
-//! invitations (where Cognito would send email) and key rotation.
+//! invitations (where Cognito would send email), key rotation, and failures
+//! on demand.
 
 use crate::SharedPool;
 use axum::Json;
@@ -36,4 +37,19 @@ pub async fn outbox(
 /// JWKS until the next rotation.
 pub async fn rotate_keys(State(pool): State<SharedPool>) -> Json<Value> {
     Json(json!({ "kid": pool.rotate_keys() }))
+}
+
+#[derive(Deserialize)]
+pub struct FailQuery {
+    operation: String,
+}
+
+/// `POST /_dev/fail-next?operation=AdminAddUserToGroup`: that admin call
+/// fails once, with Cognito's `InternalErrorException`.
+pub async fn fail_next(
+    State(pool): State<SharedPool>,
+    Query(query): Query<FailQuery>,
+) -> Json<Value> {
+    pool.fail_next(&query.operation);
+    Json(json!({ "fails_next": query.operation }))
 }

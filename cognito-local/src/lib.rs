@@ -41,6 +41,9 @@ pub struct Pool {
     pub base_url: String,
     store: Mutex<Store>,
     keys: RwLock<KeySet>,
+    /// Admin operations told to fail on their next call (tests of the
+    /// callers' undo paths); not saved.
+    failures: Mutex<Vec<String>>,
 }
 
 pub type SharedPool = Arc<Pool>;
@@ -70,6 +73,7 @@ impl Pool {
             base_url: base_url.trim_end_matches('/').to_owned(),
             store: Mutex::new(store),
             keys: RwLock::new(KeySet::new(keys)),
+            failures: Mutex::new(Vec::new()),
         }))
     }
 
@@ -85,6 +89,27 @@ impl Pool {
 
     pub fn keys(&self) -> std::sync::RwLockReadGuard<'_, KeySet> {
         self.keys.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Makes the next call of admin `operation` (e.g. `AdminAddUserToGroup`)
+    /// fail with `InternalErrorException`, as Cognito sometimes does.
+    pub fn fail_next(&self, operation: &str) {
+        self.failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(operation.to_owned());
+    }
+
+    /// Whether `operation` was told to fail; each such order is used once.
+    pub(crate) fn take_failure(&self, operation: &str) -> bool {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        match failures.iter().position(|f| f == operation) {
+            Some(at) => {
+                failures.remove(at);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Rotates to a new signing key, keeping the previous one published.
@@ -123,5 +148,6 @@ pub fn router(pool: SharedPool) -> Router {
         )
         .route("/_dev/outbox", get(dev::outbox))
         .route("/_dev/rotate-keys", post(dev::rotate_keys))
+        .route("/_dev/fail-next", post(dev::fail_next))
         .with_state(pool)
 }

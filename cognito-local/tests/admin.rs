@@ -545,3 +545,36 @@ async fn self_sign_up_is_refused_and_other_pools_do_not_exist() {
     assert_eq!(sign_up.code(), Some("NotAuthorizedException"));
     assert_eq!(other_pool.code(), Some("ResourceNotFoundException"));
 }
+
+#[tokio::test]
+async fn an_ordered_failure_fails_that_operation_once() {
+    let (pool, client, _) = start().await;
+    create(&client, &pool, "ada@example.test", TENANT_A).await;
+    let add = || {
+        client
+            .admin_add_user_to_group()
+            .user_pool_id(pool_id(&pool))
+            .username("ada@example.test")
+            .group_name("Member")
+            .send()
+    };
+    pool.fail_next("AdminAddUserToGroup");
+
+    let failed = add().await.unwrap_err();
+    assert_eq!(failed.code(), Some("InternalErrorException"));
+    assert!(
+        pool.store()
+            .find_user("ada@example.test")
+            .unwrap()
+            .groups
+            .is_empty()
+    );
+    add().await.unwrap();
+    assert!(
+        pool.store()
+            .find_user("ada@example.test")
+            .unwrap()
+            .groups
+            .contains("Member")
+    );
+}

@@ -46,6 +46,9 @@ pub struct AuthConfig {
     /// `https://cognito-idp.<region>.amazonaws.com/<poolId>` unless overridden
     /// (the local stand-in has its own).
     pub issuer: String,
+    /// The user pool's admin API, when it is not AWS's regional endpoint
+    /// (the local stand-in serves it at its own address).
+    pub admin_endpoint: Option<Url>,
     /// A session unused for this long ends.
     pub session_idle: Duration,
     /// A session ends this long after sign-in, however active.
@@ -53,6 +56,18 @@ pub struct AuthConfig {
 }
 
 impl AuthConfig {
+    /// Where the user pool's admin API is.
+    pub fn directory(&self) -> app::directory::DirectoryConfig {
+        app::directory::DirectoryConfig {
+            region: self.region.clone(),
+            user_pool_id: self.user_pool_id.clone(),
+            endpoint: self
+                .admin_endpoint
+                .as_ref()
+                .map(|u| u.as_str().trim_end_matches('/').to_owned()),
+        }
+    }
+
     /// Whether the app is served over HTTPS.
     pub fn is_https(&self) -> bool {
         self.base_url.scheme() == "https"
@@ -105,13 +120,19 @@ impl AuthConfig {
                 reason: "must not be shorter than SESSION_IDLE_TIMEOUT_SECS".into(),
             });
         }
+        let admin_endpoint = get("COGNITO_ADMIN_ENDPOINT")
+            .filter(|v| !v.trim().is_empty())
+            .map(|raw| url(&raw, "COGNITO_ADMIN_ENDPOINT"))
+            .transpose()?;
         let base_url = url(&required(get, "APP_BASE_URL")?, "APP_BASE_URL")?;
         let hosted_ui = url(&required(get, "COGNITO_DOMAIN")?, "COGNITO_DOMAIN")?;
         // An https app must not send its client secret and codes in clear.
         if base_url.scheme() == "https" {
+            let admin = admin_endpoint.as_ref().map_or("https://", Url::as_str);
             for (name, value) in [
                 ("COGNITO_DOMAIN", hosted_ui.as_str()),
                 ("COGNITO_ISSUER", &issuer),
+                ("COGNITO_ADMIN_ENDPOINT", admin),
             ] {
                 if !value.starts_with("https://") {
                     return Err(ConfigError::Invalid {
@@ -129,6 +150,7 @@ impl AuthConfig {
             client_id: required(get, "COGNITO_CLIENT_ID")?,
             client_secret: SecretString::from(required(get, "COGNITO_CLIENT_SECRET")?),
             issuer,
+            admin_endpoint,
             session_idle,
             session_max_age,
         })

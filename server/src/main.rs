@@ -50,6 +50,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // as LEPTOS_* environment variables; see .env.example.
     let leptos = leptos::config::get_configuration(None)?.leptos_options;
     let app = Application::build(config, leptos).await?;
+    app.check_user_pool().await?;
     tracing::info!(address = %app.local_addr(), "listening");
     app.run_until(server::startup::shutdown_signal()).await?;
     Ok(())

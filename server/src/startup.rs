@@ -10,6 +10,7 @@ use crate::guard::{self, AllowedOrigin};
 use crate::headers::{self, CspSources};
 use crate::routes;
 use app::db::{Db, system};
+use app::directory::{Directory, DirectoryError};
 use axum::{
     Router,
     extract::FromRef,
@@ -39,24 +40,40 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub auth: Auth,
+    pub directory: Directory,
 }
 
 pub struct Application {
     listener: TcpListener,
     router: Router,
     db: Db,
+    directory: Directory,
+    client_id: String,
+}
+
+/// Why the server will not start with this user pool.
+#[derive(Debug, thiserror::Error)]
+pub enum UserPoolError {
+    #[error("could not read the Cognito app client: {0}")]
+    Unreadable(#[source] DirectoryError),
+    #[error("unsafe Cognito app client: {0}")]
+    Unsafe(String),
 }
 
 impl Application {
     /// Connects (lazily) to the database and binds `leptos.site_addr`.
     pub async fn build(config: ServeConfig, leptos: LeptosOptions) -> std::io::Result<Self> {
         let listener = TcpListener::bind(leptos.site_addr).await?;
-        Ok(Self::build_on(listener, config, leptos))
+        Ok(Self::build_on(listener, config, leptos).await)
     }
 
     /// The same, on a listener already bound (tests that must know the
     /// address before the app is configured).
-    pub fn build_on(listener: TcpListener, config: ServeConfig, leptos: LeptosOptions) -> Self {
+    pub async fn build_on(
+        listener: TcpListener,
+        config: ServeConfig,
+        leptos: LeptosOptions,
+    ) -> Self {
         let db = Db::connect_lazy(
             config.app_options(),
             config.database_max_connections,
@@ -74,15 +91,36 @@ impl Application {
             }
         });
         delete_expired_sessions(system::session_store(&db));
+        let directory = Directory::connect(&config.auth.directory()).await;
+        let client_id = config.auth.client_id.clone();
         let router = router(AppState {
             leptos_options: leptos,
             auth: Auth::new(config.auth, db.clone()),
             db: db.clone(),
+            directory: directory.clone(),
         });
         Self {
             listener,
             router,
             db,
+            directory,
+            client_id,
+        }
+    }
+
+    /// The start-up guard (SECURITY.md 24): reads the app client from the
+    /// user pool and refuses it if users could write `custom:tenant_id` —
+    /// anyone could then move themselves into another tenant — or if the
+    /// app could not read it.
+    pub async fn check_user_pool(&self) -> Result<(), UserPoolError> {
+        let attributes = self
+            .directory
+            .client_attributes(&self.client_id)
+            .await
+            .map_err(UserPoolError::Unreadable)?;
+        match attributes.tenant_claim_problem() {
+            Some(problem) => Err(UserPoolError::Unsafe(problem)),
+            None => Ok(()),
         }
     }
 
@@ -118,10 +156,15 @@ pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let request_id = HeaderName::from_static("x-request-id");
 
-    // Server functions and pages can reach the database handle by context.
+    // Server functions and pages reach the database and the user pool by
+    // context.
     let context = {
         let db = state.db.clone();
-        move || provide_context(db.clone())
+        let directory = state.directory.clone();
+        move || {
+            provide_context(db.clone());
+            provide_context(directory.clone());
+        }
     };
     let shell = {
         let options = state.leptos_options.clone();

@@ -12,9 +12,11 @@
 //! confirms that it exists.
 
 mod projects;
+mod settings;
 mod tasks;
 
 pub use projects::*;
+pub use settings::*;
 pub use tasks::*;
 
 use crate::error::AppError;
@@ -37,6 +39,10 @@ pub(crate) enum Need {
     Read,
     Write,
     DeleteProjects,
+    /// The settings pages: Admin and SuperUser.
+    ManageMembers,
+    /// The tenant's own profile: Admin only.
+    Admin,
 }
 
 /// The verified caller, if their role allows `need`: otherwise 401 (no
@@ -51,6 +57,8 @@ pub(crate) async fn authorize(need: Need) -> Result<crate::identity::SignedIn, A
         Need::Read => true,
         Need::Write => role.can_write(),
         Need::DeleteProjects => role.can_delete_projects(),
+        Need::ManageMembers => crate::policy::manages_members(role),
+        Need::Admin => role == crate::role::Role::Admin,
     };
     if !allowed {
         tracing::info!(%role, ?need, "refused: role does not allow this");

@@ -3,6 +3,32 @@
 
 use super::{DbError, TenantTx};
 use crate::identity::Identity;
+use crate::model::{AuditEntry, PageRequest, Paged};
+
+/// Who did it: a signed-in member, or the operator's command line.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor<'a> {
+    pub sub: &'a str,
+    pub email: &'a str,
+}
+
+impl Actor<'static> {
+    /// `server tenant create` and `server seed`, run by whoever operates
+    /// the deployment.
+    pub const OPERATOR: Actor<'static> = Actor {
+        sub: "operator",
+        email: "operator (command line)",
+    };
+}
+
+impl<'a> From<&'a Identity> for Actor<'a> {
+    fn from(who: &'a Identity) -> Self {
+        Actor {
+            sub: who.sub(),
+            email: who.email(),
+        }
+    }
+}
 
 /// What happened, to what.
 pub struct Entry<'a> {
@@ -14,13 +40,18 @@ pub struct Entry<'a> {
     pub summary: serde_json::Value,
 }
 
-pub async fn record(tx: &mut TenantTx, actor: &Identity, entry: Entry<'_>) -> Result<(), DbError> {
+pub async fn record(
+    tx: &mut TenantTx,
+    actor: impl Into<Actor<'_>>,
+    entry: Entry<'_>,
+) -> Result<(), DbError> {
+    let actor = actor.into();
     sqlx::query!(
         "insert into audit_log (tenant_id, actor_sub, actor_email, action, target_type, target_id, summary)
          values ($1, $2, $3, $4, $5, $6, $7)",
         tx.tenant_id().as_uuid(),
-        actor.sub(),
-        actor.email(),
+        actor.sub,
+        actor.email,
         entry.action,
         entry.target_type,
         entry.target_id,
@@ -29,4 +60,61 @@ pub async fn record(tx: &mut TenantTx, actor: &Identity, entry: Entry<'_>) -> Re
     .execute(tx.conn())
     .await?;
     Ok(())
+}
+
+/// Which entries to list.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// The actor's email, exactly (any case).
+    pub actor: Option<String>,
+    /// The action, exactly (`member.role`), or a prefix ending in a dot
+    /// (`member.`).
+    pub action: Option<String>,
+}
+
+/// One page of the tenant's audit log, newest first.
+pub async fn page(
+    tx: &mut TenantTx,
+    filter: &Filter,
+    page: PageRequest,
+) -> Result<Paged<AuditEntry>, DbError> {
+    let action_prefix = filter
+        .action
+        .as_deref()
+        .filter(|a| a.ends_with('.'))
+        .map(|a| format!("{}%", super::like_pattern(a).trim_matches('%')));
+    let action_exact = filter.action.as_deref().filter(|a| !a.ends_with('.'));
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from audit_log
+           where ($1::text is null or lower(actor_email) = lower($1))
+             and ($2::text is null or action = $2)
+             and ($3::text is null or action like $3)"#,
+        filter.actor.as_deref(),
+        action_exact,
+        action_prefix.as_deref()
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    let items = sqlx::query_as!(
+        AuditEntry,
+        r#"select at, actor_email, action, target_type, target_id, summary::text as "summary!"
+           from audit_log
+           where ($1::text is null or lower(actor_email) = lower($1))
+             and ($2::text is null or action = $2)
+             and ($3::text is null or action like $3)
+           order by at desc, id desc
+           limit $4 offset $5"#,
+        filter.actor.as_deref(),
+        action_exact,
+        action_prefix.as_deref(),
+        page.limit(),
+        page.offset()
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(Paged {
+        items,
+        total: u64::try_from(total).unwrap_or_default(),
+        page,
+    })
 }

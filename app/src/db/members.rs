@@ -4,7 +4,9 @@
 
 use super::{Db, DbError, TenantTx};
 use crate::identity::Identity;
-use crate::model::Member;
+use crate::model::{Member, MemberDetail, PageRequest, Paged};
+use crate::role::Role;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 /// What a sign-in found.
@@ -119,4 +121,198 @@ pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Option<Member>, DbError>
     .fetch_optional(tx.conn())
     .await?;
     Ok(member)
+}
+
+/// A member row as the settings pages act on it; `cognito_sub` never leaves
+/// the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub id: Uuid,
+    pub cognito_sub: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub last_sign_in_at: Option<OffsetDateTime>,
+}
+
+impl Record {
+    /// What the page shows; `caller_sub` marks the caller's own row.
+    pub fn detail(&self, caller_sub: &str) -> MemberDetail {
+        MemberDetail {
+            id: self.id,
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+            active: self.active,
+            last_sign_in_at: self.last_sign_in_at,
+            is_you: self.cognito_sub == caller_sub,
+        }
+    }
+}
+
+struct Row {
+    id: Uuid,
+    cognito_sub: String,
+    email: String,
+    display_name: String,
+    role: String,
+    status: String,
+    last_sign_in_at: Option<OffsetDateTime>,
+}
+
+impl TryFrom<Row> for Record {
+    type Error = DbError;
+    fn try_from(row: Row) -> Result<Self, DbError> {
+        // The check constraint allows only the four names.
+        let role = Role::from_group(&row.role).ok_or_else(|| {
+            DbError::Other(sqlx::Error::Decode(
+                format!("unknown role {:?}", row.role).into(),
+            ))
+        })?;
+        Ok(Record {
+            id: row.id,
+            cognito_sub: row.cognito_sub,
+            email: row.email,
+            display_name: row.display_name,
+            role,
+            active: row.status == "active",
+            last_sign_in_at: row.last_sign_in_at,
+        })
+    }
+}
+
+/// One page of the tenant's members by email; `search` matches email or
+/// name, any case.
+pub async fn page(
+    tx: &mut TenantTx,
+    search: Option<&str>,
+    page: PageRequest,
+) -> Result<Paged<Record>, DbError> {
+    let pattern = search.map(super::like_pattern);
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from members
+           where ($1::text is null or email ilike $1 or display_name ilike $1)"#,
+        pattern.as_deref()
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    let rows = sqlx::query_as!(
+        Row,
+        r#"select id, cognito_sub, email, display_name, role, status, last_sign_in_at
+           from members
+           where ($1::text is null or email ilike $1 or display_name ilike $1)
+           order by lower(email), id
+           limit $2 offset $3"#,
+        pattern.as_deref(),
+        page.limit(),
+        page.offset()
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(Paged {
+        items: rows
+            .into_iter()
+            .map(Record::try_from)
+            .collect::<Result<_, _>>()?,
+        total: u64::try_from(total).unwrap_or_default(),
+        page,
+    })
+}
+
+/// The member with this id, locked until the transaction ends.
+pub async fn get_for_update(tx: &mut TenantTx, id: Uuid) -> Result<Option<Record>, DbError> {
+    let row = sqlx::query_as!(
+        Row,
+        r#"select id, cognito_sub, email, display_name, role, status, last_sign_in_at
+           from members where id = $1 for update"#,
+        id
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    row.map(Record::try_from).transpose()
+}
+
+/// Whether the tenant has a member with this email (any case).
+pub async fn email_taken(tx: &mut TenantTx, email: &str) -> Result<bool, DbError> {
+    let taken = sqlx::query_scalar!(
+        r#"select exists (select 1 from members where lower(email) = lower($1)) as "taken!""#,
+        email
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(taken)
+}
+
+/// How many active Admins the tenant has. Their rows stay locked until the
+/// transaction ends, so two Admins demoting each other at once cannot both
+/// pass the last-Admin check.
+pub async fn active_admins(tx: &mut TenantTx) -> Result<usize, DbError> {
+    let ids = sqlx::query_scalar!(
+        "select id from members where role = 'Admin' and status = 'active' for update"
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(ids.len())
+}
+
+/// The mirror row of a user just created in Cognito.
+pub async fn insert(
+    tx: &mut TenantTx,
+    cognito_sub: &str,
+    email: &str,
+    display_name: &str,
+    role: Role,
+) -> Result<Record, DbError> {
+    let row = sqlx::query_as!(
+        Row,
+        r#"insert into members (tenant_id, cognito_sub, email, display_name, role)
+           values ($1, $2, $3, $4, $5)
+           returning id, cognito_sub, email, display_name, role, status, last_sign_in_at"#,
+        tx.tenant_id().as_uuid(),
+        cognito_sub,
+        email,
+        display_name,
+        role.as_str()
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    Record::try_from(row)
+}
+
+/// Sets a member's role and moves their `auth_epoch` on, which ends their
+/// open sessions.
+pub async fn set_role(tx: &mut TenantTx, id: Uuid, role: Role) -> Result<(), DbError> {
+    sqlx::query!(
+        "update members set role = $2, auth_epoch = auth_epoch + 1, updated_at = now()
+         where id = $1",
+        id,
+        role.as_str()
+    )
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Disables or enables a member, moving their `auth_epoch` on.
+pub async fn set_active(tx: &mut TenantTx, id: Uuid, active: bool) -> Result<(), DbError> {
+    sqlx::query!(
+        "update members
+         set status = case when $2 then 'active' else 'disabled' end,
+             auth_epoch = auth_epoch + 1, updated_at = now()
+         where id = $1",
+        id,
+        active
+    )
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Deletes a member's row (their tasks become unassigned).
+pub async fn delete(tx: &mut TenantTx, id: Uuid) -> Result<(), DbError> {
+    sqlx::query!("delete from members where id = $1", id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
 }

@@ -21,6 +21,7 @@ mod sessions;
 pub mod system;
 pub mod tasks;
 mod tenant_tx;
+pub mod tenants;
 
 pub use error::DbError;
 pub use sqlx::postgres::PgConnectOptions;
@@ -94,4 +95,30 @@ pub async fn migrate(owner: PgConnectOptions) -> Result<(), sqlx::migrate::Migra
     MIGRATOR.run(&pool).await?;
     pool.close().await;
     Ok(())
+}
+
+/// An ILIKE pattern matching `needle` anywhere, with its own `%`, `_` and `\`
+/// taken literally.
+pub(crate) fn like_pattern(needle: &str) -> String {
+    let mut pattern = String::with_capacity(needle.len() + 2);
+    pattern.push('%');
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_wildcards_in_a_search_are_literal() {
+        assert_eq!(like_pattern("a%b_c\\d"), "%a\\%b\\_c\\\\d%");
+        assert_eq!(like_pattern(""), "%%");
+    }
 }

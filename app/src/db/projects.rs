@@ -69,7 +69,7 @@ pub async fn list(
     filter: &ProjectFilter,
     page: PageRequest,
 ) -> Result<Paged<Project>, DbError> {
-    let pattern = filter.search.as_deref().map(like_pattern);
+    let pattern = filter.search.as_deref().map(super::like_pattern);
     let total = sqlx::query_scalar!(
         r#"select count(*) as "count!" from projects
            where ($1::text is null or name ilike $1)
@@ -153,30 +153,4 @@ pub async fn delete(tx: &mut TenantTx, id: Uuid) -> Result<bool, DbError> {
         .execute(tx.conn())
         .await?;
     Ok(done.rows_affected() == 1)
-}
-
-/// An ILIKE pattern matching `needle` anywhere, with its own `%`, `_` and `\`
-/// taken literally.
-fn like_pattern(needle: &str) -> String {
-    let mut pattern = String::with_capacity(needle.len() + 2);
-    pattern.push('%');
-    for c in needle.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn like_wildcards_in_a_search_are_literal() {
-        assert_eq!(like_pattern("a%b_c\\d"), "%a\\%b\\_c\\\\d%");
-        assert_eq!(like_pattern(""), "%%");
-    }
 }

@@ -1,6 +1,8 @@
 //! Validated input: each type can only hold a value that passed its checks,
 //! so code that receives one need not check again.
 
+mod email;
 mod text;
 
-pub use text::{Description, InputError, ProjectName, TaskTitle, TenantName};
+pub use email::Email;
+pub use text::{Description, DisplayName, InputError, ProjectName, TaskTitle, TenantName};

@@ -13,11 +13,13 @@ pub enum InputError {
     TooLong { field: &'static str, max: usize },
     #[error("{field} cannot contain control characters.")]
     ControlCharacter { field: &'static str },
+    #[error("Enter an email address like name@example.com.")]
+    NotAnEmail,
 }
 
 /// Trims `raw` and checks it against the rules shared by every text field.
 /// `multiline` allows line breaks and tabs (descriptions), nothing else.
-fn clean(
+pub(super) fn clean(
     raw: &str,
     field: &'static str,
     max: usize,
@@ -93,6 +95,10 @@ text_type!(
 text_type!(
     /// A tenant's display name: one line, 1 to 120 characters.
     TenantName, field = "Name", max = 120, allow_empty = false, multiline = false
+);
+text_type!(
+    /// A person's name as a member list shows it: one line, may be empty.
+    DisplayName, field = "Name", max = 120, allow_empty = true, multiline = false
 );
 text_type!(
     /// Free text describing a project or task: may be empty, may span lines.

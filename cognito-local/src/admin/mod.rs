@@ -100,6 +100,13 @@ pub async fn handle(State(pool): State<SharedPool>, headers: HeaderMap, body: By
             if let Err(error) = client::check_pool(&pool, &body) {
                 return error.into_response();
             }
+            if pool.take_failure(operation) {
+                return ApiError::new(
+                    "InternalErrorException",
+                    "Failure ordered by /_dev/fail-next",
+                )
+                .into_response();
+            }
             match operation {
                 "AdminCreateUser" => users::admin_create_user(&pool, &body),
                 "AdminGetUser" => users::admin_get_user(&pool, &body),

@@ -26,6 +26,8 @@ pub struct Settings {
     pub https: bool,
     /// ID token lifetime in the stand-in; 0 makes every request refresh.
     pub id_token_minutes: i64,
+    /// The app client's WriteAttributes, when not pool.toml's.
+    pub client_write_attributes: Option<Vec<String>>,
 }
 
 impl Default for Settings {
@@ -35,6 +37,7 @@ impl Default for Settings {
             max_age_secs: 12 * 3600,
             https: false,
             id_token_minutes: 60,
+            client_write_attributes: None,
         }
     }
 }
@@ -44,6 +47,9 @@ pub struct Stack {
     pub app: String,
     pub idp: SharedPool,
     idp_server: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// What the start-up guard said of the stand-in's app client (not run
+    /// for an https app, whose Cognito address is made up).
+    pub user_pool_check: Result<(), String>,
     /// The owner role on the test's database, for seeding and for looking
     /// at rows the app role cannot see.
     owner: PgConnectOptions,
@@ -67,6 +73,10 @@ impl Stack {
         config.client.callback_urls = vec![format!("{base_url}/auth/callback")];
         config.client.logout_urls = vec![format!("{base_url}/")];
         config.tokens.id_token_minutes = settings.id_token_minutes;
+        let default_client = settings.client_write_attributes.is_none();
+        if let Some(write) = settings.client_write_attributes {
+            config.client.write_attributes = write;
+        }
         let idp = Pool::open(config, idp_url.clone(), None).unwrap();
         let idp_server = tokio::spawn(
             axum::serve(idp_listener, cognito_local::router(idp.clone())).into_future(),
@@ -84,12 +94,13 @@ impl Stack {
         let env: HashMap<&str, String> = HashMap::from([
             ("APP_DATABASE_URL", app_url_for(&database)),
             ("APP_BASE_URL", base_url),
-            ("COGNITO_DOMAIN", domain),
+            ("COGNITO_DOMAIN", domain.clone()),
             ("COGNITO_REGION", idp.config.region.clone()),
             ("COGNITO_USER_POOL_ID", idp.config.pool_id.clone()),
             ("COGNITO_CLIENT_ID", idp.config.client.id.clone()),
             ("COGNITO_CLIENT_SECRET", idp.config.client.secret.clone()),
             ("COGNITO_ISSUER", issuer),
+            ("COGNITO_ADMIN_ENDPOINT", domain.clone()),
             ("SESSION_IDLE_TIMEOUT_SECS", settings.idle_secs.to_string()),
             ("SESSION_MAX_AGE_SECS", settings.max_age_secs.to_string()),
         ]);
@@ -99,13 +110,23 @@ impl Stack {
             .site_root("target/site")
             .site_addr(([127, 0, 0, 1], 0))
             .build();
-        let server = Application::build_on(app_listener, config, leptos);
+        let server = Application::build_on(app_listener, config, leptos).await;
+        let user_pool_check = if settings.https {
+            Ok(())
+        } else {
+            server.check_user_pool().await.map_err(|e| e.to_string())
+        };
+        if default_client {
+            // The guard passes on the stand-in's pool as configured.
+            assert_eq!(user_pool_check, Ok(()));
+        }
         tokio::spawn(server.run_until(std::future::pending()));
 
         let stack = Self {
             app,
             idp,
             idp_server,
+            user_pool_check,
             owner,
         };
         stack

@@ -1,0 +1,222 @@
+//! Server functions for the settings pages (Admin and SuperUser): members
+//! through Cognito's admin API, the tenant's profile, the audit log. The
+//! escalation rules are checked here on every call, whatever the page
+//! offered (see `crate::policy` and `crate::membership`).
+
+#[cfg(feature = "ssr")]
+use super::{Need, authorize, invalid, not_found, refuse, tenant_tx};
+use crate::error::AppError;
+use crate::model::{AuditEntry, MemberDetail, MemberList, Paged};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// One page of the tenant's members (search by email or name), with the
+/// roles the caller may give.
+#[server(endpoint = "list_members")]
+pub async fn list_members(
+    #[server(default)] page: u32,
+    #[server(default)] search: String,
+) -> Result<MemberList, AppError> {
+    use crate::db::members;
+    use crate::model::PageRequest;
+
+    let caller = authorize(Need::ManageMembers).await?;
+    let search = search.trim();
+    let mut tx = tenant_tx(&caller).await?;
+    let found = members::page(
+        &mut tx,
+        (!search.is_empty()).then_some(search),
+        PageRequest::new(page, PageRequest::DEFAULT_PER_PAGE),
+    )
+    .await?;
+    tx.commit().await?;
+    let sub = caller.identity.sub();
+    Ok(MemberList {
+        members: Paged {
+            items: found.items.iter().map(|m| m.detail(sub)).collect(),
+            total: found.total,
+            page: found.page,
+        },
+        grantable: crate::policy::grantable_roles(caller.identity.role()),
+        caller_role: caller.identity.role(),
+    })
+}
+
+/// Adds a member to the caller's own tenant: a Cognito user invited by
+/// email with a temporary password, in the role's group.
+#[server(endpoint = "invite_member")]
+pub async fn invite_member(
+    #[server(default)] email: String,
+    #[server(default)] name: String,
+    #[server(default)] role: String,
+) -> Result<MemberDetail, AppError> {
+    use crate::domain::{DisplayName, Email};
+    use crate::membership;
+
+    let caller = authorize(Need::ManageMembers).await?;
+    let email = Email::parse(&email).map_err(invalid("email"))?;
+    let name = DisplayName::parse(&name).map_err(invalid("name"))?;
+    let role = parse_role(&role)?;
+    let tx = tenant_tx(&caller).await?;
+    let record = membership::invite(&directory()?, tx, requester(&caller), &email, &name, role)
+        .await
+        .map_err(membership_error)?;
+    Ok(record.detail(caller.identity.sub()))
+}
+
+/// Gives a member another role.
+#[server(endpoint = "change_member_role")]
+pub async fn change_member_role(
+    id: Uuid,
+    #[server(default)] role: String,
+) -> Result<MemberDetail, AppError> {
+    use crate::policy::MemberChange;
+    let role = parse_role(&role);
+    change_member(id, move || role.map(MemberChange::SetRole)).await
+}
+
+/// Disables a member (signed out everywhere at once) or enables them again.
+#[server(endpoint = "set_member_active")]
+pub async fn set_member_active(id: Uuid, active: bool) -> Result<MemberDetail, AppError> {
+    use crate::policy::MemberChange;
+    let change = if active {
+        MemberChange::Enable
+    } else {
+        MemberChange::Disable
+    };
+    change_member(id, move || Ok(change)).await
+}
+
+/// Removes a member: their Cognito user is deleted and their tasks become
+/// unassigned.
+#[server(endpoint = "remove_member")]
+pub async fn remove_member(id: Uuid) -> Result<MemberDetail, AppError> {
+    use crate::policy::MemberChange;
+    change_member(id, || Ok(MemberChange::Remove)).await
+}
+
+/// Renames the caller's tenant (Admin only).
+#[server(endpoint = "rename_tenant")]
+pub async fn rename_tenant(#[server(default)] name: String) -> Result<String, AppError> {
+    use crate::db::{audit, tenants};
+    use crate::domain::TenantName;
+
+    let caller = authorize(Need::Admin).await?;
+    let name = TenantName::parse(&name).map_err(invalid("name"))?;
+    let mut tx = tenant_tx(&caller).await?;
+    let before = tenants::rename(&mut tx, &name)
+        .await?
+        .ok_or_else(not_found)?;
+    let tenant = tx.tenant_id().to_string();
+    let entry = audit::Entry {
+        action: "tenant.rename",
+        target_type: "tenant",
+        target_id: Some(tenant),
+        summary: serde_json::json!({ "before": before, "after": name.as_str() }),
+    };
+    audit::record(&mut tx, &caller.identity, entry).await?;
+    tx.commit().await?;
+    Ok(name.as_str().to_owned())
+}
+
+/// The tenant's audit log, newest first, optionally for one actor (email)
+/// and one action (`member.role`, `project.create`, …).
+#[server(endpoint = "list_audit")]
+pub async fn list_audit(
+    #[server(default)] page: u32,
+    #[server(default)] actor: String,
+    #[server(default)] action: String,
+) -> Result<Paged<AuditEntry>, AppError> {
+    use crate::db::audit;
+    use crate::model::PageRequest;
+
+    let caller = authorize(Need::ManageMembers).await?;
+    let filter = audit::Filter {
+        actor: Some(actor.trim().to_owned()).filter(|a| !a.is_empty()),
+        action: Some(action.trim().to_owned()).filter(|a| !a.is_empty()),
+    };
+    let mut tx = tenant_tx(&caller).await?;
+    let entries = audit::page(
+        &mut tx,
+        &filter,
+        PageRequest::new(page, PageRequest::DEFAULT_PER_PAGE),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(entries)
+}
+
+/// Applies one change to a member after checking the rules.
+#[cfg(feature = "ssr")]
+async fn change_member(
+    id: Uuid,
+    change: impl FnOnce() -> Result<crate::policy::MemberChange, AppError>,
+) -> Result<MemberDetail, AppError> {
+    use crate::membership;
+
+    let caller = authorize(Need::ManageMembers).await?;
+    let change = change()?;
+    let tx = tenant_tx(&caller).await?;
+    let record = membership::change(&directory()?, tx, requester(&caller), id, change)
+        .await
+        .map_err(membership_error)?;
+    Ok(record.detail(caller.identity.sub()))
+}
+
+#[cfg(feature = "ssr")]
+fn requester(caller: &crate::identity::SignedIn) -> crate::membership::Requester<'_> {
+    crate::membership::Requester {
+        role: caller.identity.role(),
+        actor: (&caller.identity).into(),
+    }
+}
+
+/// A role from a form: one of the four group names, exactly.
+#[cfg(feature = "ssr")]
+fn parse_role(raw: &str) -> Result<crate::role::Role, AppError> {
+    crate::role::Role::from_group(raw.trim()).ok_or_else(|| {
+        refuse(
+            http::StatusCode::BAD_REQUEST,
+            AppError::Invalid {
+                field: Some("role".into()),
+                message: "Choose a role.".into(),
+            },
+        )
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn directory() -> Result<crate::directory::Directory, AppError> {
+    use_context::<crate::directory::Directory>().ok_or_else(|| {
+        tracing::error!("no user directory in the server function's context");
+        AppError::Internal
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn membership_error(error: crate::membership::MembershipError) -> AppError {
+    use crate::membership::MembershipError;
+    use http::StatusCode;
+    match error {
+        MembershipError::Refused(refusal) => refuse(
+            StatusCode::FORBIDDEN,
+            AppError::Refused(refusal.to_string()),
+        ),
+        MembershipError::NotFound => not_found(),
+        // One message whether the email is in this tenant or another.
+        MembershipError::EmailTaken => refuse(
+            StatusCode::CONFLICT,
+            AppError::Invalid {
+                field: Some("email".into()),
+                message: "This email address cannot be added. If the person should join, \
+                          ask them for another address or contact support."
+                    .into(),
+            },
+        ),
+        MembershipError::Directory(error) => {
+            tracing::error!(%error, "Cognito admin call failed");
+            refuse(StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable)
+        }
+        MembershipError::Db(error) => error.into(),
+    }
+}

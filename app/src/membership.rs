@@ -1,0 +1,178 @@
+//! Adding and changing members: Cognito (through [`Directory`]) and the
+//! `members` mirror kept in step, with the escalation rules of
+//! [`crate::policy`] checked first and an audit row for each change.
+//!
+//! The settings pages and the operator commands both come through here.
+//! Cognito calls cannot join a database transaction, so each multi-step
+//! change undoes what it did when a later step fails: no half-made member.
+
+use crate::db::{DbError, TenantTx, audit, members};
+use crate::directory::{Directory, DirectoryError};
+use crate::domain::{DisplayName, Email};
+use crate::policy::{self, MemberChange, Refusal, Target};
+use crate::role::Role;
+use thiserror::Error;
+use uuid::Uuid;
+
+#[derive(Debug, Error)]
+pub enum MembershipError {
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error("no such member in this tenant")]
+    NotFound,
+    /// The email has a user in the pool, in this tenant or another: the
+    /// message must not say which.
+    #[error("the email cannot be used")]
+    EmailTaken,
+    #[error(transparent)]
+    Directory(DirectoryError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Who asks: their role (for the rules) and who they are (for the audit
+/// log and to stop them changing themselves).
+pub struct Requester<'a> {
+    pub role: Role,
+    pub actor: audit::Actor<'a>,
+}
+
+/// Adds a member to the transaction's tenant: a Cognito user with
+/// `custom:tenant_id` set to that tenant and an emailed temporary password,
+/// put in the role's group, then the mirror row and the audit row. Commits.
+pub async fn invite(
+    directory: &Directory,
+    mut tx: TenantTx,
+    by: Requester<'_>,
+    email: &Email,
+    name: &DisplayName,
+    role: Role,
+) -> Result<members::Record, MembershipError> {
+    policy::may_invite(by.role, role)?;
+    if members::email_taken(&mut tx, email.as_str()).await? {
+        return Err(MembershipError::EmailTaken);
+    }
+    let tenant = tx.tenant_id();
+    let sub = directory
+        .create_user(email.as_str(), name.as_str(), tenant)
+        .await
+        .map_err(|e| match e {
+            DirectoryError::EmailTaken => MembershipError::EmailTaken,
+            other => MembershipError::Directory(other),
+        })?;
+    // From here on, a failure deletes the Cognito user again.
+    let made = async {
+        directory
+            .add_to_group(&sub, role)
+            .await
+            .map_err(MembershipError::Directory)?;
+        let record = members::insert(&mut tx, &sub, email.as_str(), name.as_str(), role).await?;
+        let summary = serde_json::json!({ "email": record.email, "role": role.as_str() });
+        record_change(&mut tx, by.actor, "member.invite", record.id, summary).await?;
+        tx.commit().await?;
+        Ok::<_, MembershipError>(record)
+    }
+    .await;
+    if let Err(error) = &made {
+        tracing::warn!(%error, "adding a member failed part way; deleting the Cognito user");
+        if let Err(undo) = directory.delete(&sub).await {
+            // Cannot happen quietly: an operator must delete the user.
+            tracing::error!(%undo, sub, "could not delete the half-made Cognito user");
+        }
+    }
+    made
+}
+
+/// Changes a member's role or state, as the rules allow. Commits.
+pub async fn change(
+    directory: &Directory,
+    mut tx: TenantTx,
+    by: Requester<'_>,
+    member: Uuid,
+    change: MemberChange,
+) -> Result<members::Record, MembershipError> {
+    let record = members::get_for_update(&mut tx, member)
+        .await?
+        .ok_or(MembershipError::NotFound)?;
+    let target = Target {
+        role: record.role,
+        active: record.active,
+        is_caller: record.cognito_sub == by.actor.sub,
+    };
+    let admins = members::active_admins(&mut tx).await?;
+    policy::may_change(by.role, target, change, admins)?;
+
+    let sub = record.cognito_sub.as_str();
+    let (action, summary, after) = match change {
+        MemberChange::SetRole(role) if role == record.role => return Ok(record),
+        MemberChange::SetRole(role) => {
+            // Out of the old group first: had the user both for a moment,
+            // the higher one would count.
+            directory
+                .remove_from_group(sub, record.role)
+                .await
+                .map_err(MembershipError::Directory)?;
+            if let Err(error) = directory.add_to_group(sub, role).await {
+                if let Err(undo) = directory.add_to_group(sub, record.role).await {
+                    tracing::error!(%undo, sub, "could not put the member back in their group");
+                }
+                return Err(MembershipError::Directory(error));
+            }
+            members::set_role(&mut tx, member, role).await?;
+            let summary = serde_json::json!({
+                "email": record.email, "before": record.role.as_str(), "after": role.as_str(),
+            });
+            let after = members::Record { role, ..record };
+            ("member.role", summary, after)
+        }
+        MemberChange::Disable | MemberChange::Enable => {
+            let active = change == MemberChange::Enable;
+            if active == record.active {
+                return Ok(record);
+            }
+            if active {
+                directory.enable(sub).await
+            } else {
+                directory.disable(sub).await
+            }
+            .map_err(MembershipError::Directory)?;
+            members::set_active(&mut tx, member, active).await?;
+            let summary = serde_json::json!({ "email": record.email });
+            let action = if active {
+                "member.enable"
+            } else {
+                "member.disable"
+            };
+            (action, summary, members::Record { active, ..record })
+        }
+        MemberChange::Remove => {
+            directory
+                .delete(sub)
+                .await
+                .map_err(MembershipError::Directory)?;
+            members::delete(&mut tx, member).await?;
+            let summary =
+                serde_json::json!({ "email": record.email, "role": record.role.as_str() });
+            ("member.remove", summary, record)
+        }
+    };
+    record_change(&mut tx, by.actor, action, member, summary).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+async fn record_change(
+    tx: &mut TenantTx,
+    actor: audit::Actor<'_>,
+    action: &str,
+    member: Uuid,
+    summary: serde_json::Value,
+) -> Result<(), DbError> {
+    let entry = audit::Entry {
+        action,
+        target_type: "member",
+        target_id: Some(member.to_string()),
+        summary,
+    };
+    audit::record(tx, actor, entry).await
+}
