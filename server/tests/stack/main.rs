@@ -7,5 +7,6 @@ mod flow;
 mod guard;
 mod projects;
 mod sessions;
+mod settings;
 mod support;
 mod workspace;

@@ -212,6 +212,51 @@ impl Stack {
         .unwrap()
     }
 
+    /// A tenant's member rows and audit rows, as text.
+    pub async fn members_snapshot(&self, tenant: &str) -> String {
+        let mut conn = self.owner().await;
+        let mut tx = begin_as(&mut conn, tenant).await;
+        sqlx::query_scalar(
+            "select concat_ws(' | ',
+                 (select json_agg(m order by id)::text from members m),
+                 (select json_agg(a order by id)::text from audit_log a))",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap()
+    }
+
+    /// The stand-in's users (attributes, groups, enabled), as text.
+    pub fn idp_snapshot(&self) -> String {
+        serde_json::to_string(&self.idp.store().users).unwrap()
+    }
+
+    /// A member who has not signed in yet: a user in the stand-in with
+    /// `role`'s group and their mirror row. Returns the row's id.
+    pub async fn add_member(&self, tenant: &str, email: &str, role: &str, active: bool) -> String {
+        let sub = self.user(email, &[role], Some(tenant));
+        let mut conn = self.owner().await;
+        let mut tx = begin_as(&mut conn, tenant).await;
+        let id: String = sqlx::query_scalar(
+            "insert into members (tenant_id, cognito_sub, email, role, status)
+             values ($1::uuid, $2, $3, $4, $5) returning id::text",
+        )
+        .bind(tenant)
+        .bind(&sub)
+        .bind(email)
+        .bind(role)
+        .bind(if active { "active" } else { "disabled" })
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        if !active {
+            let mut store = self.idp.store();
+            store.find_user_mut(email).unwrap().enabled = false;
+        }
+        id
+    }
+
     /// A new project in `tenant` with one task; returns their ids.
     pub async fn seed_project(&self, tenant: &str, name: &str) -> (String, String) {
         let mut conn = self.owner().await;
