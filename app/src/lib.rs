@@ -110,6 +110,22 @@ pub fn App() -> impl IntoView {
                         view=pages::project::ProjectPage
                         ssr=SsrMode::Async
                     />
+                    // Async as well: a role that may not see them gets 403.
+                    <Route
+                        path=StaticSegment("settings")
+                        view=pages::settings::members::MembersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("settings"), StaticSegment("profile"))
+                        view=pages::settings::profile::ProfilePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("settings"), StaticSegment("audit"))
+                        view=pages::settings::audit::AuditPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
         </Router>

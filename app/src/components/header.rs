@@ -16,7 +16,16 @@ pub fn Header() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match user.await {
                         Ok(Some(me)) => {
+                            let manages = crate::policy::manages_members(me.role);
                             view! {
+                                // Whole page loads: each one passes the server's
+                                // session check, so an ended session lands on
+                                // the sign-in page at the next click.
+                                <nav class="site-nav" aria-label="Main">
+                                    <a href="/projects" rel="external">"Projects"</a>
+                                    {manages
+                                        .then(|| view! { <a href="/settings" rel="external">"Settings"</a> })}
+                                </nav>
                                 <div class="whoami" data-testid="whoami">
                                     <span class="whoami__tenant" data-testid="tenant-name">
                                         {me.tenant_name}

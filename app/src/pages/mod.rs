@@ -5,3 +5,4 @@ pub mod home;
 pub mod not_found;
 pub mod project;
 pub mod projects;
+pub mod settings;

@@ -26,7 +26,7 @@ use tower_sessions::Session;
 
 /// Pages only a signed-in caller may open. The server sends anyone else to
 /// sign in, and back afterwards.
-const SIGNED_IN_PAGES: &[&str] = &["/projects"];
+const SIGNED_IN_PAGES: &[&str] = &["/projects", "/settings"];
 
 /// Refresh a little before the ID token's expiry, not after.
 const REFRESH_EARLY_SECS: i64 = 30;

@@ -1,0 +1,66 @@
+//! `/settings/…`: the tenant's administration, for Admins and SuperUsers.
+//! Everyone else gets the 403 page (and no link to it in the header); the
+//! server functions refuse them regardless.
+
+pub mod audit;
+pub mod members;
+pub mod profile;
+
+use crate::components::session::use_current_user;
+use crate::pages::forbidden::Forbidden;
+use crate::role::Role;
+use leptos::prelude::*;
+
+/// The settings frame: the caller's role checked, then the section tabs and
+/// the page. `admin_only` pages turn SuperUsers away too.
+#[component]
+pub fn SettingsFrame(
+    current: &'static str,
+    #[prop(optional)] admin_only: bool,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let user = use_current_user();
+    let children = StoredValue::new(children);
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let role = match user.await {
+                    Ok(Some(me)) => Some(me.role),
+                    _ => None,
+                };
+                let allowed = role.is_some_and(|role| {
+                    if admin_only { role == Role::Admin } else { crate::policy::manages_members(role) }
+                });
+                if !allowed {
+                    return view! { <Forbidden /> }.into_any();
+                }
+                let is_admin = role == Some(Role::Admin);
+                let tab = move |href: &'static str, label: &'static str, key: &'static str| {
+                    view! {
+                        <a href=href aria-current=(key == current).then_some("page")>
+                            {label}
+                        </a>
+                    }
+                };
+                view! {
+                    <section class="page" aria-labelledby="settings-title">
+                        <h1 id="settings-title">"Settings"</h1>
+                        <nav class="tabs" aria-label="Settings sections">
+                            {tab("/settings", "Members", "members")}
+                            {is_admin.then(|| tab("/settings/profile", "Organisation", "profile"))}
+                            {tab("/settings/audit", "Audit log", "audit")}
+                        </nav>
+                        {children.with_value(|c| c())}
+                    </section>
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// A time as the settings pages show it, in UTC.
+pub(crate) fn when(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
+}

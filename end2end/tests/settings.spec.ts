@@ -1,0 +1,131 @@
+// The settings pages in Chromium: adding a member who then signs in with
+// the emailed temporary password, disabling a member who is signed in
+// elsewhere, what a SuperUser is offered (and refused), and the 403 page.
+import { randomUUID } from "node:crypto";
+import { type Browser, expect, type Page, test } from "@playwright/test";
+
+const cognito = process.env.COGNITO_URL ?? "http://127.0.0.1:9229";
+const poolId = process.env.COGNITO_POOL_ID ?? "";
+const ACME = "0b9e6a5e-1c1f-4c55-9d3a-acde00000001";
+
+async function signInAt(page: Page, path: string, email: string, password = "Demo-pass-1") {
+  await page.goto(path);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+async function hydrated(page: Page) {
+  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+}
+
+/// The stand-in's admin API, as an operator's script would call it.
+async function adminApi(operation: string, body: object) {
+  const response = await fetch(cognito, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": `AWSCognitoIdentityProviderService.${operation}`,
+    },
+    body: JSON.stringify({ UserPoolId: poolId, ...body }),
+  });
+  expect(response.ok, `${operation}: ${await response.clone().text()}`).toBe(true);
+  return response.json();
+}
+
+async function newPage(browser: Browser): Promise<Page> {
+  return (await browser.newContext()).newPage();
+}
+
+test("an admin adds a member, who signs in with the emailed password and lands in the tenant", async ({
+  page,
+  browser,
+}) => {
+  await signInAt(page, "/settings", "ada@acme.test");
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+  await hydrated(page);
+  const email = `joiner-${randomUUID()}@acme.test`;
+
+  await page.getByText("Add a member").click();
+  const form = page.getByRole("form", { name: "Add a member" });
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Name (optional)").fill("June Joiner");
+  await form.getByLabel("Role").selectOption("ReadOnly");
+  await form.getByRole("button", { name: "Add member" }).click();
+  await expect(page.locator("#invite-outcome")).toContainText(`Added ${email}.`);
+
+  const outbox = await (await fetch(`${cognito}/_dev/outbox?to=${encodeURIComponent(email)}`)).json();
+  const temporary: string = outbox.messages[0].temporary_password;
+  const joiner = await newPage(browser);
+  await signInAt(joiner, "/projects", email, temporary);
+  await expect(joiner.getByRole("heading", { name: "Set a new password" })).toBeVisible();
+  await joiner.getByLabel("New password", { exact: true }).fill("Joined-pass-7");
+  await joiner.getByLabel("Confirm new password").fill("Joined-pass-7");
+  await joiner.getByRole("button", { name: "Set password and sign in" }).click();
+
+  await expect(joiner).toHaveURL(/\/projects$/);
+  await expect(joiner.getByTestId("tenant-name")).toHaveText("Acme Corp");
+  await expect(joiner.getByTestId("user-role")).toHaveText("ReadOnly");
+  await expect(joiner.getByTestId("project-list")).toContainText("Rocket skates");
+});
+
+test("disabling a signed-in member sends them to sign in at their next click", async ({ page, browser }) => {
+  const email = `leaver-${randomUUID()}@acme.test`;
+  await adminApi("AdminCreateUser", {
+    Username: email,
+    MessageAction: "SUPPRESS",
+    UserAttributes: [{ Name: "custom:tenant_id", Value: ACME }],
+  });
+  await adminApi("AdminSetUserPassword", { Username: email, Password: "Leaver-pass-1", Permanent: true });
+  await adminApi("AdminAddUserToGroup", { Username: email, GroupName: "Member" });
+  const leaver = await newPage(browser);
+  await signInAt(leaver, "/projects", email, "Leaver-pass-1");
+  await expect(leaver.getByTestId("user-email")).toHaveText(email);
+
+  await signInAt(page, `/settings?q=${encodeURIComponent(email)}`, "ada@acme.test");
+  await hydrated(page);
+  const row = page.getByTestId("member").filter({ hasText: email });
+  await row.getByRole("button", { name: "Disable" }).click();
+  await expect(page.locator("#member-outcome")).toContainText(`Disabled ${email}`);
+  await expect(page.getByTestId("member").filter({ hasText: email })).toContainText("Disabled");
+
+  await leaver.getByRole("link", { name: "Projects" }).click();
+  await expect(leaver.getByRole("heading", { name: "Sign in" })).toBeVisible();
+});
+
+test("a SuperUser is not offered the Admin role, and a forged request for it is refused", async ({ page }) => {
+  await signInAt(page, "/settings", "sue@acme.test");
+  await hydrated(page);
+  await page.getByText("Add a member").click();
+  const roles = page.getByRole("form", { name: "Add a member" }).getByLabel("Role");
+  await expect(roles.locator("option")).toHaveText(["SuperUser", "Member", "ReadOnly"]);
+  // No Admin row offers anything either.
+  const ada = page.getByTestId("member").filter({ hasText: "ada@acme.test" });
+  await expect(ada.getByRole("button")).toHaveCount(0);
+
+  // The same request the form sends, with Admin filled in by hand.
+  const email = `sneaky-${randomUUID()}@acme.test`;
+  const forged = await page.evaluate(async (email) => {
+    const response = await fetch("/api/invite_member", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+      body: new URLSearchParams({ email, name: "", role: "Admin" }),
+    });
+    return { status: response.status, body: await response.text() };
+  }, email);
+  expect(forged.status).toBe(403);
+  expect(forged.body).toContain("You cannot give a role above your own.");
+  const outbox = await (await fetch(`${cognito}/_dev/outbox?to=${encodeURIComponent(email)}`)).json();
+  expect(outbox.messages).toHaveLength(0);
+});
+
+test("a Member gets the 403 page at /settings and no link to it", async ({ page }) => {
+  await signInAt(page, "/projects", "max@acme.test");
+  await expect(page.getByTestId("whoami")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Settings" })).toHaveCount(0);
+  const response = await page.goto("/settings");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+  await expect(page.getByTestId("member-list")).toHaveCount(0);
+});
