@@ -186,6 +186,25 @@ impl Directory {
         Ok(())
     }
 
+    /// Sets a password the user keeps (no change asked at sign-in): for
+    /// demo users only, whose passwords are published.
+    pub async fn set_permanent_password(
+        &self,
+        sub: &str,
+        password: &str,
+    ) -> Result<(), DirectoryError> {
+        self.client
+            .admin_set_user_password()
+            .user_pool_id(&self.pool_id)
+            .username(sub)
+            .password(password)
+            .permanent(true)
+            .send()
+            .await
+            .map_err(|e| failed("AdminSetUserPassword", e))?;
+        Ok(())
+    }
+
     /// Deletes the user; one already gone counts as deleted.
     pub async fn delete(&self, sub: &str) -> Result<(), DirectoryError> {
         match self

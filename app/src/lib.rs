@@ -31,6 +31,8 @@ pub mod directory;
 pub mod identity;
 #[cfg(feature = "ssr")]
 pub mod membership;
+#[cfg(feature = "ssr")]
+pub mod onboarding;
 
 /// The per-response nonce that the server's Content-Security-Policy allows
 /// scripts with. The server puts it in the request's extensions; the shell

@@ -173,6 +173,43 @@ fn url(raw: &str, name: &'static str) -> Result<Url, ConfigError> {
     Ok(parsed)
 }
 
+/// What the operator commands (`server tenant create`, `server seed`) need:
+/// the app role's database and the user pool's admin API.
+#[derive(Debug)]
+pub struct OperatorConfig {
+    app_database_url: SecretString,
+    directory: app::directory::DirectoryConfig,
+}
+
+impl OperatorConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let endpoint = get("COGNITO_ADMIN_ENDPOINT")
+            .filter(|v| !v.trim().is_empty())
+            .map(|raw| url(&raw, "COGNITO_ADMIN_ENDPOINT"))
+            .transpose()?;
+        Ok(Self {
+            app_database_url: database_url(&get, "APP_DATABASE_URL")?,
+            directory: app::directory::DirectoryConfig {
+                region: required(&get, "COGNITO_REGION")?,
+                user_pool_id: required(&get, "COGNITO_USER_POOL_ID")?,
+                endpoint: endpoint.map(|u| u.as_str().trim_end_matches('/').to_owned()),
+            },
+        })
+    }
+
+    pub fn app_options(&self) -> PgConnectOptions {
+        connect_options(&self.app_database_url)
+    }
+
+    pub fn directory(&self) -> &app::directory::DirectoryConfig {
+        &self.directory
+    }
+}
+
 /// What `server migrate` needs.
 #[derive(Debug)]
 pub struct MigrateConfig {

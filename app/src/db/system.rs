@@ -7,12 +7,18 @@
 
 use super::{Db, DbError, TenantTx};
 use crate::domain::TenantName;
-use crate::identity::TenantId;
+pub use crate::identity::TenantId;
 use uuid::Uuid;
 
 pub use super::sessions::Sessions as SessionStore;
 
-/// Creates a tenant and returns its id (operator onboarding).
+/// A fresh tenant id.
+pub fn new_tenant_id() -> TenantId {
+    TenantId::from_uuid(Uuid::new_v4())
+}
+
+/// Creates a tenant and returns its id (tests' fixtures; onboarding uses
+/// [`begin_new_tenant`], which also adds the first Admin).
 ///
 /// The new row is written inside a transaction bound to the new id, so the
 /// tenants table's policy accepts it exactly as it would any other tenant's
@@ -29,6 +35,43 @@ pub async fn create_tenant(db: &Db, name: &TenantName) -> Result<TenantId, DbErr
     .await?;
     tx.commit().await?;
     Ok(tenant)
+}
+
+/// Starts onboarding a tenant: a transaction bound to `tenant` in which its
+/// row is already written, with an audit entry by the operator. The caller
+/// adds the first Admin in the same transaction and commits, so a tenant
+/// never exists without one.
+pub async fn begin_new_tenant(
+    db: &Db,
+    tenant: TenantId,
+    name: &TenantName,
+) -> Result<TenantTx, DbError> {
+    let mut tx = TenantTx::begin_for(&db.pool, tenant, false).await?;
+    sqlx::query!(
+        "insert into tenants (tenant_id, name) values ($1, $2)",
+        tenant.as_uuid(),
+        name.as_str()
+    )
+    .execute(tx.conn())
+    .await?;
+    let entry = super::audit::Entry {
+        action: "tenant.create",
+        target_type: "tenant",
+        target_id: Some(tenant.to_string()),
+        summary: serde_json::json!({ "name": name.as_str() }),
+    };
+    super::audit::record(&mut tx, super::audit::Actor::OPERATOR, entry).await?;
+    Ok(tx)
+}
+
+/// A transaction in an existing `tenant` for the operator's commands (the
+/// demo seed's projects); `None` if there is no such tenant.
+pub async fn operator_tx(db: &Db, tenant: TenantId) -> Result<Option<TenantTx>, DbError> {
+    let mut tx = TenantTx::begin_for(&db.pool, tenant, false).await?;
+    let exists = sqlx::query_scalar!(r#"select exists (select 1 from tenants) as "exists!""#)
+        .fetch_one(tx.conn())
+        .await?;
+    Ok(exists.then_some(tx))
 }
 
 /// The server-side session store (tower-sessions), on the app role's pool.

@@ -5,6 +5,7 @@
 
 mod flow;
 mod guard;
+mod operator;
 mod projects;
 mod sessions;
 mod settings;

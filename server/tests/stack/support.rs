@@ -160,6 +160,18 @@ impl Stack {
         tx.commit().await.unwrap();
     }
 
+    /// The environment the operator commands (`server tenant create`,
+    /// `server seed`) need to reach this stack's database and stand-in.
+    pub fn operator_env(&self) -> Vec<(&'static str, String)> {
+        let database = self.owner.get_database().unwrap().to_owned();
+        vec![
+            ("APP_DATABASE_URL", app_url_for(&database)),
+            ("COGNITO_REGION", self.idp.config.region.clone()),
+            ("COGNITO_USER_POOL_ID", self.idp.config.pool_id.clone()),
+            ("COGNITO_ADMIN_ENDPOINT", self.idp.base_url.clone()),
+        ]
+    }
+
     /// Takes the stand-in off the network: Cognito is down.
     pub fn stop_idp(&self) {
         self.idp_server.abort();
@@ -183,6 +195,25 @@ impl Stack {
         let mut conn = self.owner().await;
         let mut tx = begin_as(&mut conn, tenant).await;
         sqlx::query_scalar(sql).fetch_one(&mut *tx).await.unwrap()
+    }
+
+    /// Rows of `table` in every tenant matching `condition`. Row-level
+    /// security is forced on the owner too, so this lifts the force inside
+    /// a transaction it then rolls back (the server, as the app role, is
+    /// never affected).
+    pub async fn count_all_tenants(&self, table: &str, condition: &str) -> i64 {
+        let mut conn = self.owner().await;
+        let mut tx = conn.begin().await.unwrap();
+        sqlx::query(&format!("alter table {table} no force row level security"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let count = sqlx::query_scalar(&format!("select count(*) from {table} where {condition}"))
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+        count
     }
 
     /// The id of `tenant`'s project called `name`.
