@@ -26,9 +26,10 @@ release:
 prepare:
 	scripts/prepare.sh
 
-## make clean-db — stop the dev Postgres and delete its data
+## make clean-db — stop the dev Postgres and delete its data (and the Cognito stand-in's users)
 clean-db:
 	scripts/pg.sh destroy .local/pg-dev
+	rm -f .local/cognito-state.json
 
 fmt:
 	cargo fmt --all

@@ -24,11 +24,10 @@ log "Postgres on 127.0.0.1:$DEV_PORT, database saas_dev"
 cargo leptos build
 cargo build -p cognito-local
 target/debug/server migrate
-seed_demo_data "$DEV_PGDIR" saas_dev
 
-# The local Cognito user pool; its users and keys survive restarts.
-target/debug/cognito-local --listen "127.0.0.1:$COGNITO_PORT" --state .local/cognito-state.json \
-    --seed cognito-local/demo-users.toml &
+# The local Cognito user pool; its users and keys survive restarts (until
+# `make clean-db`, which deletes them with the database).
+target/debug/cognito-local --listen "127.0.0.1:$COGNITO_PORT" --state .local/cognito-state.json &
 cognito_pid=$!
 for _ in $(seq 1 50); do
     curl -fsS "http://127.0.0.1:$COGNITO_PORT/$(pool_setting pool_id)/.well-known/jwks.json" >/dev/null 2>&1 && break
@@ -37,5 +36,9 @@ for _ in $(seq 1 50); do
 done
 log "Cognito stand-in at http://127.0.0.1:$COGNITO_PORT (outbox: /_dev/outbox)"
 export_auth_env "http://localhost:3000" "http://127.0.0.1:$COGNITO_PORT"
+# Demo tenants, users and projects, through the operator's own command; it
+# leaves existing tenants alone and prints the sign-ins.
+log "demo sign-ins:"
+target/debug/server seed --demo
 log "serving at http://localhost:3000 (open it by that name: the session cookie is per host) — Ctrl-C to stop"
 cargo leptos watch

@@ -70,8 +70,3 @@ export_auth_env() {
     export COGNITO_ADMIN_ENDPOINT=$2
 }
 
-# Loads the demo tenants and projects (scripts/db/demo.sql) into DATABASE
-# of the cluster in DIR.
-seed_demo_data() { # dir database
-    "$ROOT/scripts/pg.sh" psql "$1" -d "$2" -q -v ON_ERROR_STOP=1 <"$ROOT/scripts/db/demo.sql"
-}

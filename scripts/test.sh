@@ -52,7 +52,6 @@ if grep -q '^cognito-local ' <<<"$server_deps"; then
     die "the server depends on cognito-local"
 fi
 MIGRATION_DATABASE_URL=$owner_e2e target/debug/server migrate
-seed_demo_data "$PGDIR" saas_e2e
 
 log "offline query data is current"
 DATABASE_URL=$owner_e2e cargo sqlx prepare --workspace --check -- --all-targets
@@ -70,7 +69,7 @@ DATABASE_URL=$owner_test cargo test --workspace 2>&1 | tee "$LOGS/cargo-test.log
 site_port=$(free_port)
 site="http://127.0.0.1:$site_port"
 cognito_port=$(free_port)
-target/debug/cognito-local --listen "127.0.0.1:$cognito_port" --seed cognito-local/demo-users.toml \
+target/debug/cognito-local --listen "127.0.0.1:$cognito_port" --seed cognito-local/test-users.toml \
     --callback-url "$site/auth/callback" --logout-url "$site/" >"$LOGS/cognito.log" 2>&1 &
 cognito_pid=$!
 export COGNITO_URL="http://127.0.0.1:$cognito_port"
@@ -86,6 +85,8 @@ wait_healthy() { # url pid log
     die "$1 did not answer"
 }
 wait_healthy "$COGNITO_URL/$COGNITO_POOL_ID/.well-known/jwks.json" "$cognito_pid" "$LOGS/cognito.log"
+# The demo tenants, users and projects, made as `make dev` makes them.
+target/debug/server seed --demo >"$LOGS/seed.log" 2>&1 || { cat "$LOGS/seed.log"; die "seeding failed"; }
 
 # Serves BINARY at $site and runs the Playwright suite against it.
 end_to_end() { # binary label leptos-env

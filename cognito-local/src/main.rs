@@ -1,7 +1,7 @@
 //! `cognito-local`: serves the local user pool.
 //!
 //!     cognito-local --config cognito-local/pool.toml --listen 127.0.0.1:9229 \
-//!         [--state .local/cognito.json] [--seed cognito-local/demo-users.toml] \
+//!         [--state .local/cognito.json] [--seed cognito-local/test-users.toml] \
 //!         [--callback-url URL]… [--logout-url URL]…
 
 use clap::Parser;
@@ -31,7 +31,7 @@ struct Args {
     /// Another sign-out URL to register for the app client (repeatable).
     #[arg(long = "logout-url")]
     logout_urls: Vec<String>,
-    /// Create these demo users if they do not exist yet, and list them.
+    /// Create these users if they do not exist yet, and list them.
     #[arg(long)]
     seed: Option<PathBuf>,
 }
@@ -67,7 +67,7 @@ async fn main() -> ExitCode {
     if let Some(path) = &args.seed {
         match cognito_local::seed::seed(&pool, path) {
             Ok(users) => {
-                println!("Demo users (from {}):", path.display());
+                println!("Seeded users (from {}):", path.display());
                 for user in users {
                     let groups = if user.groups.is_empty() {
                         "no group".to_owned()

@@ -1,6 +1,6 @@
 // Sign-in through the Cognito stand-in's hosted UI, in Chromium, with the
-// demo users and data that `make test` loads (cognito-local/demo-users.toml,
-// scripts/db/demo.sql).
+// demo users and data that `make test` loads (`server seed --demo`, and
+// cognito-local/test-users.toml for the users without access).
 import { expect, type Page, test } from "@playwright/test";
 
 const PASSWORD = "Demo-pass-1";

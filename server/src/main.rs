@@ -160,7 +160,9 @@ async fn seed(demo: bool) -> Result<(), Box<dyn std::error::Error + Send + Sync>
         };
         println!(
             "{:<20} {:<10} {:<10} password {DEMO_PASSWORD}{note}",
-            user.email, user.role, user.tenant
+            user.email,
+            user.role.as_str(),
+            user.tenant
         );
     }
     Ok(())
