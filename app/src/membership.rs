@@ -91,6 +91,11 @@ pub async fn change(
     member: Uuid,
     change: MemberChange,
 ) -> Result<members::Record, MembershipError> {
+    // The Admins' rows first, then the target's: every change takes its
+    // locks in this order, so two Admins changing each other at once wait
+    // for one another instead of deadlocking, and the second sees the
+    // first's result when it counts.
+    let admins = members::active_admins(&mut tx).await?;
     let record = members::get_for_update(&mut tx, member)
         .await?
         .ok_or(MembershipError::NotFound)?;
@@ -99,7 +104,6 @@ pub async fn change(
         active: record.active,
         is_caller: record.cognito_sub == by.actor.sub,
     };
-    let admins = members::active_admins(&mut tx).await?;
     policy::may_change(by.role, target, change, admins)?;
 
     let sub = record.cognito_sub.as_str();

@@ -436,3 +436,152 @@ async fn the_start_up_guard_refuses_a_client_that_writes_everything(
     let refused = stack.user_pool_check.clone().unwrap_err();
     assert!(refused.contains("WriteAttributes"), "{refused}");
 }
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+/// The only way to reach the last-Admin rule with consistent data: two
+/// Admins each demote the other. The requests are sent together (they may
+/// still run one after the other); whichever comes second finds the other
+/// the last active Admin.
+async fn two_admins_demoting_each_other_leave_one_admin(_: PgPoolOptions, db: PgConnectOptions) {
+    let stack = Stack::start(db, Settings::default()).await;
+    let mut ada = signed_in(&stack, "ada@acme.test", "Admin", TENANT_A).await;
+    let mut al = signed_in(&stack, "al@acme.test", "Admin", TENANT_A).await;
+    let ada_id = stack.member_id(TENANT_A, "ada@acme.test").await;
+    let al_id = stack.member_id(TENANT_A, "al@acme.test").await;
+    let demote = |id: &str| format!("id={id}&role=Member");
+    let (ada_body, al_body) = (demote(&al_id), demote(&ada_id));
+
+    let (by_ada, by_al) = tokio::join!(
+        call(&stack, &mut ada, "change_member_role", &ada_body),
+        call(&stack, &mut al, "change_member_role", &al_body),
+    );
+
+    let mut statuses = [by_ada.status, by_al.status];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::FORBIDDEN],
+        "{} / {}",
+        by_ada.body,
+        by_al.body
+    );
+    let refused = if by_ada.status == StatusCode::FORBIDDEN {
+        &by_ada
+    } else {
+        &by_al
+    };
+    assert!(
+        refused.body.contains("at least one active Admin"),
+        "{}",
+        refused.body
+    );
+    let admins = "select count(*) from members where role = 'Admin' and status = 'active'";
+    assert_eq!(stack.count(TENANT_A, admins).await, 1);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn only_an_admin_renames_the_tenant(_: PgPoolOptions, db: PgConnectOptions) {
+    let stack = Stack::start(db, Settings::default()).await;
+    let mut sue = signed_in(&stack, "sue@acme.test", "SuperUser", TENANT_A).await;
+    let mut ada = signed_in(&stack, "ada@acme.test", "Admin", TENANT_A).await;
+    let name = "select name from tenants";
+
+    let refused = call(&stack, &mut sue, "rename_tenant", "name=Sue+Corp").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let page = sue.get(&stack.url("/settings/profile")).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains("Not allowed"));
+
+    let blank = call(&stack, &mut ada, "rename_tenant", "name=%20").await;
+    assert_eq!(blank.status, StatusCode::BAD_REQUEST, "{}", blank.body);
+    let done = call(
+        &stack,
+        &mut ada,
+        "rename_tenant",
+        &format!("name=Acme+Unlimited&tenant_id={TENANT_B}"),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+
+    let mut conn = stack.owner().await;
+    for (tenant, expected) in [(TENANT_A, "Acme Unlimited"), (TENANT_B, "Globex")] {
+        let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
+        sqlx::query("select set_config('app.tenant_id', $1, true)")
+            .bind(tenant)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let got: String = sqlx::query_scalar(name).fetch_one(&mut *tx).await.unwrap();
+        assert_eq!(got, expected);
+    }
+    let audit = "select count(*) from audit_log where action = 'tenant.rename' \
+                 and summary->>'before' = 'Acme Corp' and summary->>'after' = 'Acme Unlimited'";
+    assert_eq!(stack.count(TENANT_A, audit).await, 1);
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_audit_log_filters_by_actor_and_action(_: PgPoolOptions, db: PgConnectOptions) {
+    let stack = Stack::start(db, Settings::default()).await;
+    let mut ada = signed_in(&stack, "ada@acme.test", "Admin", TENANT_A).await;
+    let mut sue = signed_in(&stack, "sue@acme.test", "SuperUser", TENANT_A).await;
+    let mut max = signed_in(&stack, "max@acme.test", "Member", TENANT_A).await;
+    let target = stack
+        .add_member(TENANT_A, "t@acme.test", "Member", true)
+        .await;
+    call(
+        &stack,
+        &mut ada,
+        "change_member_role",
+        &format!("id={target}&role=ReadOnly"),
+    )
+    .await;
+    call(
+        &stack,
+        &mut sue,
+        "set_member_active",
+        &format!("id={target}&active=false"),
+    )
+    .await;
+    call(
+        &stack,
+        &mut max,
+        "create_project",
+        "name=Audited&description=",
+    )
+    .await;
+
+    let all = call(&stack, &mut ada, "list_audit", "page=1").await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    assert!(all.body.contains("\"total\":3"), "{}", all.body);
+    let by_sue = call(&stack, &mut ada, "list_audit", "page=1&actor=SUE@acme.test").await;
+    assert!(
+        by_sue.body.contains("\"total\":1") && by_sue.body.contains("member.disable"),
+        "{}",
+        by_sue.body
+    );
+    let members = call(&stack, &mut ada, "list_audit", "page=1&action=member.").await;
+    assert!(members.body.contains("\"total\":2"), "{}", members.body);
+    let exact = call(
+        &stack,
+        &mut ada,
+        "list_audit",
+        "page=1&action=project.create",
+    )
+    .await;
+    assert!(
+        exact.body.contains("\"total\":1") && exact.body.contains("max@acme.test"),
+        "{}",
+        exact.body
+    );
+    // Newest first.
+    let first_disable = all.body.find("member.disable").unwrap();
+    let first_role = all.body.find("member.role").unwrap();
+    assert!(first_disable < first_role, "{}", all.body);
+
+    // Not for a Member, and another tenant's log is not there to see.
+    let refused = call(&stack, &mut max, "list_audit", "page=1").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let mut bo = signed_in(&stack, "bo@globex.test", "Admin", TENANT_B).await;
+    let theirs = call(&stack, &mut bo, "list_audit", "page=1").await;
+    assert!(theirs.body.contains("\"total\":0"), "{}", theirs.body);
+}
