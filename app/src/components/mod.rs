@@ -3,6 +3,7 @@
 pub mod feedback;
 pub mod fields;
 pub mod header;
+pub mod pager;
 pub mod projects;
 pub mod session;
 pub mod tasks;

@@ -4,6 +4,7 @@
 //! without JavaScript.
 
 use crate::api::{MAX_SEARCH_CHARS, list_projects};
+use crate::components::pager::{Pager, page_query};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -19,13 +20,8 @@ struct ListQuery {
 impl ListQuery {
     /// The query string for another page of the same search.
     fn page_href(&self, page: u32) -> String {
-        let mut query = form_urlencoded::Serializer::new(String::new());
-        query.append_pair("q", &self.search);
-        if self.archived {
-            query.append_pair("archived", "on");
-        }
-        query.append_pair("page", &page.to_string());
-        format!("?{}", query.finish())
+        let archived = if self.archived { "on" } else { "" };
+        page_query(&[("q", &self.search), ("archived", archived)], page)
     }
 }
 
@@ -83,8 +79,7 @@ pub fn ProjectList(#[prop(optional, into)] refresh: Option<Signal<usize>>) -> im
                     Ok(listed) => {
                         let current = listed.page.page();
                         let pages = listed.page_count();
-                        let previous = asked.page_href(current.saturating_sub(1));
-                        let next = asked.page_href(current + 1);
+                        let link = Callback::new(move |page| asked.page_href(page));
                         view! {
                             <ul class="list" data-testid="project-list">
                                 {listed
@@ -108,15 +103,7 @@ pub fn ProjectList(#[prop(optional, into)] refresh: Option<Signal<usize>>) -> im
                                     })
                                     .collect_view()}
                             </ul>
-                            <nav class="pager" aria-label="Pages">
-                                <Show when=move || { current > 1 }>
-                                    <a href=previous.clone() rel="prev">"Previous"</a>
-                                </Show>
-                                <span>{format!("Page {current} of {pages}")}</span>
-                                <Show when=move || { current < pages }>
-                                    <a href=next.clone() rel="next">"Next"</a>
-                                </Show>
-                            </nav>
+                            <Pager current pages link />
                         }
                             .into_any()
                     }
@@ -142,22 +129,5 @@ pub fn ProjectList(#[prop(optional, into)] refresh: Option<Signal<usize>>) -> im
                 }
             })}
         </Transition>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_links_keep_the_search() {
-        let query = ListQuery {
-            page: 2,
-            search: "a&b c".into(),
-            archived: true,
-        };
-        assert_eq!(query.page_href(3), "?q=a%26b+c&archived=on&page=3");
-        let plain = ListQuery::default();
-        assert_eq!(plain.page_href(1), "?q=&page=1");
     }
 }

@@ -411,6 +411,23 @@ fn app_url_for(database: &str) -> String {
     format!("{base}/{database}")
 }
 
+/// Calls server function `endpoint` with a form `body`, as a same-origin
+/// `fetch` from the app's page would.
+pub async fn call(stack: &Stack, browser: &mut Browser, endpoint: &str, body: &str) -> Reply {
+    let same_origin = [("sec-fetch-site", "same-origin")];
+    browser
+        .post(&stack.url(&format!("/api/{endpoint}")), &same_origin, body)
+        .await
+}
+
+/// A browser signed in as a new user `email` of `tenant` in `group`.
+pub async fn signed_in(stack: &Stack, email: &str, group: &str, tenant: &str) -> Browser {
+    stack.user(email, &[group], Some(tenant));
+    let mut browser = Browser::default();
+    stack.sign_in(&mut browser, email, "/").await;
+    browser
+}
+
 pub fn urlencode(text: &str) -> String {
     serde_urlencoded::to_string([("x", text)]).unwrap()[2..].to_owned()
 }

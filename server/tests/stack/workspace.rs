@@ -7,8 +7,6 @@ use crate::support::*;
 use reqwest::StatusCode;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-const SAME_ORIGIN: &[(&str, &str)] = &[("sec-fetch-site", "same-origin")];
-
 /// Every write the workspace offers, with the server function that does it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Op {
@@ -86,19 +84,6 @@ impl Op {
             ("ReadOnly", _) | ("Member", Op::DeleteProject)
         )
     }
-}
-
-async fn call(stack: &Stack, browser: &mut Browser, endpoint: &str, body: &str) -> Reply {
-    browser
-        .post(&stack.url(&format!("/api/{endpoint}")), SAME_ORIGIN, body)
-        .await
-}
-
-async fn signed_in(stack: &Stack, email: &str, group: &str, tenant: &str) -> Browser {
-    stack.user(email, &[group], Some(tenant));
-    let mut browser = Browser::default();
-    stack.sign_in(&mut browser, email, "/").await;
-    browser
 }
 
 async fn audit_rows(stack: &Stack, tenant: &str, action: &str) -> i64 {

@@ -3,6 +3,7 @@
 
 use super::{SettingsFrame, when};
 use crate::api::list_audit;
+use crate::components::pager::{Pager, page_query};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -73,12 +74,9 @@ pub fn AuditPage() -> impl IntoView {
                         Ok(listed) => {
                             let current = listed.page.page();
                             let pages = listed.page_count();
-                            let href = move |page: u32| {
-                                let mut q = form_urlencoded::Serializer::new(String::new());
-                                q.append_pair("actor", &actor).append_pair("action", &action);
-                                q.append_pair("page", &page.to_string());
-                                format!("?{}", q.finish())
-                            };
+                            let link = Callback::new(move |page| {
+                                page_query(&[("actor", &actor), ("action", &action)], page)
+                            });
                             view! {
                                 <ul class="list" data-testid="audit-list">
                                     {listed
@@ -100,11 +98,7 @@ pub fn AuditPage() -> impl IntoView {
                                         })
                                         .collect_view()}
                                 </ul>
-                                <nav class="pager" aria-label="Pages">
-                                    {(current > 1).then(|| view! { <a href=href(current - 1) rel="prev">"Newer"</a> })}
-                                    <span>{format!("Page {current} of {pages}")}</span>
-                                    {(current < pages).then(|| view! { <a href=href(current + 1) rel="next">"Older"</a> })}
-                                </nav>
+                                <Pager current pages link newer_first=true />
                             }
                                 .into_any()
                         }

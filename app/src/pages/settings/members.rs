@@ -7,6 +7,7 @@ use super::{SettingsFrame, when};
 use crate::api::{ChangeMemberRole, InviteMember, RemoveMember, SetMemberActive, list_members};
 use crate::components::feedback::{Feedback, FeedbackLine, FieldError, clear_on_success};
 use crate::components::fields::TextField;
+use crate::components::pager::{Pager, page_query};
 use crate::domain::{DisplayName, Email};
 use crate::model::MemberDetail;
 use crate::policy::{self, MemberChange, Target};
@@ -91,11 +92,7 @@ pub fn MembersPage() -> impl IntoView {
                             let current = list.members.page.page();
                             let pages = list.members.page_count();
                             let search = filters.get_untracked().1;
-                            let href = move |page: u32| {
-                                let mut q = form_urlencoded::Serializer::new(String::new());
-                                q.append_pair("q", &search).append_pair("page", &page.to_string());
-                                format!("?{}", q.finish())
-                            };
+                            let link = Callback::new(move |page| page_query(&[("q", &search)], page));
                             view! {
                                 <InviteForm action=invite feedback=invite_feedback roles=list.grantable />
                                 {if list.members.items.is_empty() {
@@ -113,11 +110,7 @@ pub fn MembersPage() -> impl IntoView {
                                     }
                                         .into_any()
                                 }}
-                                <nav class="pager" aria-label="Pages">
-                                    {(current > 1).then(|| view! { <a href=href(current - 1) rel="prev">"Previous"</a> })}
-                                    <span>{format!("Page {current} of {pages}")}</span>
-                                    {(current < pages).then(|| view! { <a href=href(current + 1) rel="next">"Next"</a> })}
-                                </nav>
+                                <Pager current pages link />
                             }
                                 .into_any()
                         }
