@@ -50,6 +50,9 @@ pub struct Stack {
     /// What the start-up guard said of the stand-in's app client (not run
     /// for an https app, whose Cognito address is made up).
     pub user_pool_check: Result<(), String>,
+    /// The variables this stack's server was configured with, for running
+    /// the real binary against the same database and stand-in.
+    pub serve_env: Vec<(&'static str, String)>,
     /// The owner role on the test's database, for seeding and for looking
     /// at rows the app role cannot see.
     owner: PgConnectOptions,
@@ -105,6 +108,7 @@ impl Stack {
             ("SESSION_MAX_AGE_SECS", settings.max_age_secs.to_string()),
         ]);
         let config = ServeConfig::from_lookup(|name| env.get(name).cloned()).unwrap();
+        let serve_env = env.iter().map(|(k, v)| (*k, v.clone())).collect();
         let leptos = LeptosOptions::builder()
             .output_name("saas")
             .site_root("target/site")
@@ -127,6 +131,7 @@ impl Stack {
             idp,
             idp_server,
             user_pool_check,
+            serve_env,
             owner,
         };
         stack
