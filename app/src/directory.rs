@@ -227,6 +227,22 @@ impl Directory {
         }
     }
 
+    /// Whether only administrators may create users (no self sign-up).
+    pub async fn admin_create_only(&self) -> Result<bool, DirectoryError> {
+        let described = self
+            .client
+            .describe_user_pool()
+            .user_pool_id(&self.pool_id)
+            .send()
+            .await
+            .map_err(|e| failed("DescribeUserPool", e))?;
+        // Cognito's default, when the setting is absent, is open sign-up.
+        Ok(described
+            .user_pool()
+            .and_then(|pool| pool.admin_create_user_config())
+            .is_some_and(|config| config.allow_admin_create_user_only()))
+    }
+
     /// The app client's attribute permissions.
     pub async fn client_attributes(
         &self,

@@ -578,3 +578,20 @@ async fn an_ordered_failure_fails_that_operation_once() {
             .contains("Member")
     );
 }
+
+#[tokio::test]
+async fn the_pool_says_only_administrators_create_users() {
+    let (pool, client, _) = start().await;
+    let described = client
+        .describe_user_pool()
+        .user_pool_id(pool_id(&pool))
+        .send()
+        .await
+        .unwrap();
+    let config = described
+        .user_pool()
+        .unwrap()
+        .admin_create_user_config()
+        .unwrap();
+    assert!(config.allow_admin_create_user_only());
+}

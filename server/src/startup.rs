@@ -108,20 +108,34 @@ impl Application {
         }
     }
 
-    /// The start-up guard (SECURITY.md 24): reads the app client from the
-    /// user pool and refuses it if users could write `custom:tenant_id` —
+    /// The start-up guard (SECURITY.md 24 and 25): reads the app client from
+    /// the user pool and refuses it if users could write `custom:tenant_id` —
     /// anyone could then move themselves into another tenant — or if the
-    /// app could not read it.
+    /// app could not read it; and refuses a pool with open sign-up.
     pub async fn check_user_pool(&self) -> Result<(), UserPoolError> {
         let attributes = self
             .directory
             .client_attributes(&self.client_id)
             .await
             .map_err(UserPoolError::Unreadable)?;
-        match attributes.tenant_claim_problem() {
-            Some(problem) => Err(UserPoolError::Unsafe(problem)),
-            None => Ok(()),
+        if let Some(problem) = attributes.tenant_claim_problem() {
+            return Err(UserPoolError::Unsafe(problem));
         }
+        // SECURITY.md 25: with open sign-up anyone could make an account
+        // (though without a tenant, which only an admin sets).
+        let closed = self
+            .directory
+            .admin_create_only()
+            .await
+            .map_err(UserPoolError::Unreadable)?;
+        if !closed {
+            return Err(UserPoolError::Unsafe(
+                "the user pool lets anyone sign up: turn on AllowAdminCreateUserOnly \
+                 (only administrators create users)"
+                    .into(),
+            ));
+        }
+        Ok(())
     }
 
     /// The router, for tests that drive it without a socket.

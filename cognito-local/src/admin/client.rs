@@ -1,4 +1,5 @@
-//! DescribeUserPoolClient, and the pool-id check every admin call makes.
+//! DescribeUserPool, DescribeUserPoolClient, and the pool-id check every
+//! admin call makes.
 
 use super::{ApiError, ApiResult, input};
 use crate::Pool;
@@ -56,6 +57,18 @@ pub fn describe(pool: &Pool, body: &Value) -> ApiResult {
             "AccessTokenValidity": pool.config.tokens.access_token_minutes,
             "IdTokenValidity": pool.config.tokens.id_token_minutes,
             "TokenValidityUnits": { "AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "days" },
+        }
+    }))
+}
+
+/// The parts of DescribeUserPool the app reads: who may create users.
+pub fn describe_pool(pool: &Pool) -> ApiResult {
+    Ok(json!({
+        "UserPool": {
+            "Id": pool.config.pool_id,
+            "AdminCreateUserConfig": {
+                "AllowAdminCreateUserOnly": pool.config.policy.allow_admin_create_user_only,
+            },
         }
     }))
 }

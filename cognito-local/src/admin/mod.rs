@@ -121,6 +121,7 @@ pub async fn handle(State(pool): State<SharedPool>, headers: HeaderMap, body: By
                 "AdminListGroupsForUser" => groups::list_for_user(&pool, &body),
                 "ListGroups" => groups::list(&pool),
                 "DescribeUserPoolClient" => client::describe(&pool, &body),
+                "DescribeUserPool" => client::describe_pool(&pool),
                 _ => Err(ApiError::new(
                     "UnknownOperationException",
                     format!("Unknown operation {operation}"),

@@ -444,6 +444,20 @@ async fn the_server_binary_will_not_start_with_a_client_that_lets_users_write_th
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_start_up_guard_refuses_a_pool_with_open_sign_up(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let open = Settings {
+        open_sign_up: true,
+        ..Settings::default()
+    };
+    let stack = Stack::start(db, open).await;
+    let refused = stack.user_pool_check.clone().unwrap_err();
+    assert!(refused.contains("AllowAdminCreateUserOnly"), "{refused}");
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn the_start_up_guard_refuses_a_client_that_writes_everything(
     _: PgPoolOptions,
     db: PgConnectOptions,

@@ -28,6 +28,8 @@ pub struct Settings {
     pub id_token_minutes: i64,
     /// The app client's WriteAttributes, when not pool.toml's.
     pub client_write_attributes: Option<Vec<String>>,
+    /// Let anyone sign up (pool.toml: only administrators create users).
+    pub open_sign_up: bool,
 }
 
 impl Default for Settings {
@@ -38,6 +40,7 @@ impl Default for Settings {
             https: false,
             id_token_minutes: 60,
             client_write_attributes: None,
+            open_sign_up: false,
         }
     }
 }
@@ -76,7 +79,8 @@ impl Stack {
         config.client.callback_urls = vec![format!("{base_url}/auth/callback")];
         config.client.logout_urls = vec![format!("{base_url}/")];
         config.tokens.id_token_minutes = settings.id_token_minutes;
-        let default_client = settings.client_write_attributes.is_none();
+        let default_client = settings.client_write_attributes.is_none() && !settings.open_sign_up;
+        config.policy.allow_admin_create_user_only &= !settings.open_sign_up;
         if let Some(write) = settings.client_write_attributes {
             config.client.write_attributes = write;
         }
