@@ -58,14 +58,11 @@ pub struct AuthConfig {
 impl AuthConfig {
     /// Where the user pool's admin API is.
     pub fn directory(&self) -> app::directory::DirectoryConfig {
-        app::directory::DirectoryConfig {
-            region: self.region.clone(),
-            user_pool_id: self.user_pool_id.clone(),
-            endpoint: self
-                .admin_endpoint
-                .as_ref()
-                .map(|u| u.as_str().trim_end_matches('/').to_owned()),
-        }
+        directory_config(
+            self.region.clone(),
+            self.user_pool_id.clone(),
+            self.admin_endpoint.as_ref(),
+        )
     }
 
     /// Whether the app is served over HTTPS.
@@ -120,10 +117,7 @@ impl AuthConfig {
                 reason: "must not be shorter than SESSION_IDLE_TIMEOUT_SECS".into(),
             });
         }
-        let admin_endpoint = get("COGNITO_ADMIN_ENDPOINT")
-            .filter(|v| !v.trim().is_empty())
-            .map(|raw| url(&raw, "COGNITO_ADMIN_ENDPOINT"))
-            .transpose()?;
+        let admin_endpoint = admin_endpoint(get)?;
         let base_url = url(&required(get, "APP_BASE_URL")?, "APP_BASE_URL")?;
         let hosted_ui = url(&required(get, "COGNITO_DOMAIN")?, "COGNITO_DOMAIN")?;
         // An https app must not send its client secret and codes in clear.
@@ -157,6 +151,26 @@ impl AuthConfig {
     }
 }
 
+/// `COGNITO_ADMIN_ENDPOINT`, if set: the stand-in's admin API.
+fn admin_endpoint(get: &impl Fn(&str) -> Option<String>) -> Result<Option<Url>, ConfigError> {
+    get("COGNITO_ADMIN_ENDPOINT")
+        .filter(|v| !v.trim().is_empty())
+        .map(|raw| url(&raw, "COGNITO_ADMIN_ENDPOINT"))
+        .transpose()
+}
+
+fn directory_config(
+    region: String,
+    user_pool_id: String,
+    endpoint: Option<&Url>,
+) -> app::directory::DirectoryConfig {
+    app::directory::DirectoryConfig {
+        region,
+        user_pool_id,
+        endpoint: endpoint.map(|u| u.as_str().trim_end_matches('/').to_owned()),
+    }
+}
+
 /// An http(s) URL with a host and nothing after the path.
 fn url(raw: &str, name: &'static str) -> Result<Url, ConfigError> {
     let invalid = |reason: &str| ConfigError::Invalid {
@@ -187,17 +201,13 @@ impl OperatorConfig {
     }
 
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let endpoint = get("COGNITO_ADMIN_ENDPOINT")
-            .filter(|v| !v.trim().is_empty())
-            .map(|raw| url(&raw, "COGNITO_ADMIN_ENDPOINT"))
-            .transpose()?;
         Ok(Self {
             app_database_url: database_url(&get, "APP_DATABASE_URL")?,
-            directory: app::directory::DirectoryConfig {
-                region: required(&get, "COGNITO_REGION")?,
-                user_pool_id: required(&get, "COGNITO_USER_POOL_ID")?,
-                endpoint: endpoint.map(|u| u.as_str().trim_end_matches('/').to_owned()),
-            },
+            directory: directory_config(
+                required(&get, "COGNITO_REGION")?,
+                required(&get, "COGNITO_USER_POOL_ID")?,
+                admin_endpoint(&get)?.as_ref(),
+            ),
         })
     }
 
