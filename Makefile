@@ -29,7 +29,7 @@ prepare:
 ## make clean-db — stop the dev Postgres and delete its data (and the Cognito stand-in's users)
 clean-db:
 	scripts/pg.sh destroy .local/pg-dev
-	rm -f .local/cognito-state.json
+	rm -f .local/cognito-state.json .local/session-key
 
 fmt:
 	cargo fmt --all

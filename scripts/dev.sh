@@ -36,6 +36,10 @@ for _ in $(seq 1 50); do
 done
 log "Cognito stand-in at http://127.0.0.1:$COGNITO_PORT (outbox: /_dev/outbox)"
 export_auth_env "http://localhost:3000" "http://127.0.0.1:$COGNITO_PORT"
+# Kept beside the database, so sessions survive a restart of `make dev`.
+[ -s .local/session-key ] || (umask 077 && new_session_key > .local/session-key)
+SESSION_ENCRYPTION_KEY=$(cat .local/session-key)
+export SESSION_ENCRYPTION_KEY
 # Demo tenants, users and projects, through the operator's own command; it
 # leaves existing tenants alone and prints the sign-ins.
 log "demo sign-ins:"

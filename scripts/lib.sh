@@ -70,3 +70,8 @@ export_auth_env() {
     export COGNITO_ADMIN_ENDPOINT=$2
 }
 
+# A fresh session sealing key (32 random bytes, base64).
+new_session_key() {
+    python3 -c 'import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())'
+}
+

@@ -8,6 +8,7 @@
 #   scripts/pg.sh stop DIR           stop the cluster, keep its data
 #   scripts/pg.sh destroy DIR        stop the cluster and delete its data
 #   scripts/pg.sh psql DIR [ARGS]    psql as the superuser
+#   scripts/pg.sh logfile DIR        prints the server log's path
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -86,11 +87,15 @@ destroy)
     fi
     rm -rf "$dir"
     ;;
+logfile)
+    dir=$(data_dir "$1")
+    echo "$dir/server.log"
+    ;;
 psql)
     dir=$(data_dir "$1"); shift; port=$(cat "$dir/port")
     as_pg "$PG_BIN/psql" -h "$dir/sock" -p "$port" -U postgres "$@"
     ;;
 *)
-    die "usage: scripts/pg.sh start|createdb|stop|psql DIR …"
+    die "usage: scripts/pg.sh start|createdb|stop|destroy|psql|logfile DIR …"
     ;;
 esac

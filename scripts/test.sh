@@ -38,6 +38,8 @@ port=$(scripts/pg.sh start "$PGDIR" "${PG_PORT:-}")
 scripts/pg.sh createdb "$PGDIR" saas_test   # sqlx::test makes one database per test from here
 scripts/pg.sh createdb "$PGDIR" saas_e2e    # the running server's database
 log "Postgres on 127.0.0.1:$port"
+# The concurrency tests read it for deadlocks.
+export PG_SERVER_LOG=$(scripts/pg.sh logfile "$PGDIR")
 
 owner_test=$(db_url saas_owner "$OWNER_PASSWORD" "$port" saas_test)
 owner_e2e=$(db_url saas_owner "$OWNER_PASSWORD" "$port" saas_e2e)
@@ -75,6 +77,8 @@ cognito_pid=$!
 export COGNITO_URL="http://127.0.0.1:$cognito_port"
 export COGNITO_POOL_ID=$(pool_setting pool_id)
 export_auth_env "$site" "$COGNITO_URL"
+SESSION_ENCRYPTION_KEY=$(new_session_key)
+export SESSION_ENCRYPTION_KEY
 
 wait_healthy() { # url pid log
     for _ in $(seq 1 100); do

@@ -25,6 +25,9 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
+    /// A concurrent change got in the way; nothing was changed.
+    #[error("Someone else was changing this at the same moment. Try again.")]
+    Contended,
     #[error("The service is temporarily unavailable. Try again in a moment.")]
     Unavailable,
     /// Anything else. Details are in the server log, under the request id.
@@ -64,6 +67,13 @@ impl From<crate::db::DbError> for AppError {
         let (status, app_error) = match error {
             DbError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable),
             DbError::Forbidden(_) => (StatusCode::FORBIDDEN, AppError::Forbidden),
+            // What the next request would get: the session check ends the
+            // session whose member row moved on.
+            DbError::StaleCaller => (StatusCode::UNAUTHORIZED, AppError::Unauthorized),
+            DbError::Contended(source) => {
+                tracing::warn!(error = %source, "concurrent change; answered 409");
+                (StatusCode::CONFLICT, AppError::Contended)
+            }
             other => {
                 tracing::error!(error = %other, "database error");
                 (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)

@@ -101,6 +101,11 @@ impl Identity {
 pub struct SignedIn {
     pub identity: Identity,
     pub tenant_name: String,
+    /// The member row's `auth_epoch` when the session was made. Every
+    /// transaction of the caller checks it again under a lock (see
+    /// `TenantTx::begin`), so a change that revoked the session stops
+    /// requests already in flight too.
+    pub auth_epoch: i64,
 }
 
 impl SignedIn {

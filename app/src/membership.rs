@@ -6,7 +6,7 @@
 //! Cognito calls cannot join a database transaction, so each multi-step
 //! change undoes what it did when a later step fails: no half-made member.
 
-use crate::db::{DbError, TenantTx, audit, members};
+use crate::db::{DbError, TenantChangeTx, audit, members};
 use crate::directory::{Directory, DirectoryError};
 use crate::domain::{DisplayName, Email};
 use crate::policy::{self, MemberChange, Refusal, Target};
@@ -31,7 +31,9 @@ pub enum MembershipError {
 }
 
 /// Who asks: their role (for the rules) and who they are (for the audit
-/// log and to stop them changing themselves).
+/// log and to stop them changing themselves). The role must be the one the
+/// transaction checked (the session's, re-read under the tenant lock), or
+/// the operator's.
 pub struct Requester<'a> {
     pub role: Role,
     pub actor: audit::Actor<'a>,
@@ -42,7 +44,7 @@ pub struct Requester<'a> {
 /// put in the role's group, then the mirror row and the audit row. Commits.
 pub async fn invite(
     directory: &Directory,
-    mut tx: TenantTx,
+    mut tx: TenantChangeTx,
     by: Requester<'_>,
     email: &Email,
     name: &DisplayName,
@@ -86,15 +88,16 @@ pub async fn invite(
 /// Changes a member's role or state, as the rules allow. Commits.
 pub async fn change(
     directory: &Directory,
-    mut tx: TenantTx,
+    mut tx: TenantChangeTx,
     by: Requester<'_>,
     member: Uuid,
     change: MemberChange,
 ) -> Result<members::Record, MembershipError> {
-    // The Admins' rows first, then the target's: every change takes its
-    // locks in this order, so two Admins changing each other at once wait
-    // for one another instead of deadlocking, and the second sees the
-    // first's result when it counts.
+    // The transaction holds the tenant's row lock and has re-checked the
+    // caller's own row under it (`TenantTx::begin_tenant_change`): member
+    // changes run one at a time, each seeing the last one's result, and
+    // `by.role` is the caller's role as it stands now. The target's row is
+    // locked last, after any request of theirs in flight has finished.
     let admins = members::active_admins(&mut tx).await?;
     let record = members::get_for_update(&mut tx, member)
         .await?
@@ -166,7 +169,7 @@ pub async fn change(
 }
 
 async fn record_change(
-    tx: &mut TenantTx,
+    tx: &mut TenantChangeTx,
     actor: audit::Actor<'_>,
     action: &str,
     member: Uuid,

@@ -53,6 +53,10 @@ pub struct AuthConfig {
     pub session_idle: Duration,
     /// A session ends this long after sign-in, however active.
     pub session_max_age: Duration,
+    /// What session records are sealed with at rest
+    /// (`SESSION_ENCRYPTION_KEY`, and `SESSION_ENCRYPTION_KEYS_PREVIOUS`
+    /// while rotating).
+    pub session_keys: app::db::SessionKeys,
 }
 
 impl AuthConfig {
@@ -118,6 +122,7 @@ impl AuthConfig {
             });
         }
         let admin_endpoint = admin_endpoint(get)?;
+        let session_keys = session_keys(get)?;
         let base_url = url(&required(get, "APP_BASE_URL")?, "APP_BASE_URL")?;
         let hosted_ui = url(&required(get, "COGNITO_DOMAIN")?, "COGNITO_DOMAIN")?;
         // An https app must not send its client secret and codes in clear.
@@ -147,8 +152,31 @@ impl AuthConfig {
             admin_endpoint,
             session_idle,
             session_max_age,
+            session_keys,
         })
     }
+}
+
+/// `SESSION_ENCRYPTION_KEY` (required) and the comma-separated
+/// `SESSION_ENCRYPTION_KEYS_PREVIOUS`, which still open the sessions sealed
+/// before a rotation.
+fn session_keys(get: &impl Fn(&str) -> Option<String>) -> Result<app::db::SessionKeys, ConfigError> {
+    let current = required(get, "SESSION_ENCRYPTION_KEY")?;
+    let previous = get("SESSION_ENCRYPTION_KEYS_PREVIOUS").unwrap_or_default();
+    let previous: Vec<&str> = previous
+        .split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .collect();
+    let invalid = |name| {
+        move |e: app::db::BadKey| ConfigError::Invalid {
+            name,
+            reason: e.to_string(),
+        }
+    };
+    app::db::SessionKeys::from_base64(&current, &[]).map_err(invalid("SESSION_ENCRYPTION_KEY"))?;
+    app::db::SessionKeys::from_base64(&current, &previous)
+        .map_err(invalid("SESSION_ENCRYPTION_KEYS_PREVIOUS"))
 }
 
 /// `COGNITO_ADMIN_ENDPOINT`, if set: the stand-in's admin API.
@@ -331,6 +359,8 @@ mod tests {
     const APP_URL: &str = "postgres://saas_app:s3cret-pw@127.0.0.1:5432/saas";
 
     /// Everything a server needs, with `extra` added or replacing.
+    const SESSION_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
     fn full(extra: &[(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> + use<> {
         let mut pairs = vec![
             ("APP_DATABASE_URL", APP_URL),
@@ -340,6 +370,7 @@ mod tests {
             ("COGNITO_USER_POOL_ID", "eu-west-1_AbCdEf123"),
             ("COGNITO_CLIENT_ID", "client"),
             ("COGNITO_CLIENT_SECRET", "client-secret-value"),
+            ("SESSION_ENCRYPTION_KEY", SESSION_KEY),
         ];
         pairs.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
         pairs.extend_from_slice(extra);
@@ -449,6 +480,7 @@ mod tests {
             "COGNITO_USER_POOL_ID",
             "COGNITO_CLIENT_ID",
             "COGNITO_CLIENT_SECRET",
+            "SESSION_ENCRYPTION_KEY",
         ] {
             let error = ServeConfig::from_lookup(full(&[(name, "")])).unwrap_err();
             assert_eq!(error, ConfigError::Missing(name));
@@ -464,6 +496,8 @@ mod tests {
                 "http://127.0.0.1:9229/eu-west-1_LocalPool1",
             ),
             ("SESSION_IDLE_TIMEOUT_SECS", "0"),
+            ("SESSION_ENCRYPTION_KEY", "too-short"),
+            ("SESSION_ENCRYPTION_KEYS_PREVIOUS", "AAECAwQFBgcICQoLDA0ODxA="),
         ] {
             let error = ServeConfig::from_lookup(full(&[(name, bad)])).unwrap_err();
             assert!(

@@ -73,11 +73,25 @@ pub(crate) async fn authorize(need: Need) -> Result<crate::identity::SignedIn, A
 pub(crate) async fn tenant_tx(
     caller: &crate::identity::SignedIn,
 ) -> Result<crate::db::TenantTx, AppError> {
-    let db = use_context::<crate::db::Db>().ok_or_else(|| {
+    Ok(crate::db::TenantTx::begin(&db()?, caller).await?)
+}
+
+/// A transaction for a change to the caller's tenant itself (members,
+/// profile): it holds the tenant's row lock, so such changes run one at a
+/// time, and the caller's role is re-checked under it.
+#[cfg(feature = "ssr")]
+pub(crate) async fn tenant_change_tx(
+    caller: &crate::identity::SignedIn,
+) -> Result<crate::db::TenantChangeTx, AppError> {
+    Ok(crate::db::TenantTx::begin_tenant_change(&db()?, caller).await?)
+}
+
+#[cfg(feature = "ssr")]
+fn db() -> Result<crate::db::Db, AppError> {
+    use_context::<crate::db::Db>().ok_or_else(|| {
         tracing::error!("no database handle in the server function's context");
         AppError::Internal
-    })?;
-    Ok(crate::db::TenantTx::begin(&db, &caller.identity).await?)
+    })
 }
 
 /// Writes the audit row for a change, inside the change's transaction.

@@ -8,9 +8,6 @@ use crate::model::{Paged, Project, ProjectDetail};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-/// The longest search text accepted, in characters.
-pub const MAX_SEARCH_CHARS: usize = 100;
-
 /// One page of the caller's tenant's projects whose name contains `search`
 /// (any case); archived ones only when `archived` is set.
 #[server(endpoint = "list_projects")]
@@ -20,21 +17,13 @@ pub async fn list_projects(
     #[server(default)] archived: bool,
 ) -> Result<Paged<Project>, AppError> {
     use crate::db::projects::{self, ProjectFilter};
+    use crate::domain::SearchText;
     use crate::model::PageRequest;
 
     let caller = authorize(Need::Read).await?;
-    let search = search.trim();
-    if search.chars().count() > MAX_SEARCH_CHARS {
-        return Err(super::refuse(
-            http::StatusCode::BAD_REQUEST,
-            AppError::Invalid {
-                field: Some("q".into()),
-                message: format!("Search can be at most {MAX_SEARCH_CHARS} characters long."),
-            },
-        ));
-    }
+    let search = SearchText::parse(&search).map_err(invalid("q"))?;
     let filter = ProjectFilter {
-        search: (!search.is_empty()).then(|| search.to_owned()),
+        search: search.non_empty().map(str::to_owned),
         include_archived: archived,
     };
     let mut tx = tenant_tx(&caller).await?;

@@ -4,7 +4,7 @@
 //! offered (see `crate::policy` and `crate::membership`).
 
 #[cfg(feature = "ssr")]
-use super::{Need, authorize, invalid, not_found, refuse, tenant_tx};
+use super::{Need, authorize, invalid, not_found, refuse, tenant_change_tx, tenant_tx};
 use crate::error::AppError;
 use crate::model::{AuditEntry, MemberDetail, MemberList, Paged};
 use leptos::prelude::*;
@@ -18,14 +18,15 @@ pub async fn list_members(
     #[server(default)] search: String,
 ) -> Result<MemberList, AppError> {
     use crate::db::members;
+    use crate::domain::SearchText;
     use crate::model::PageRequest;
 
     let caller = authorize(Need::ManageMembers).await?;
-    let search = search.trim();
+    let search = SearchText::parse(&search).map_err(invalid("q"))?;
     let mut tx = tenant_tx(&caller).await?;
     let found = members::page(
         &mut tx,
-        (!search.is_empty()).then_some(search),
+        search.non_empty(),
         PageRequest::new(page, PageRequest::DEFAULT_PER_PAGE),
     )
     .await?;
@@ -57,7 +58,7 @@ pub async fn invite_member(
     let email = Email::parse(&email).map_err(invalid("email"))?;
     let name = DisplayName::parse(&name).map_err(invalid("name"))?;
     let role = parse_role(&role)?;
-    let tx = tenant_tx(&caller).await?;
+    let tx = tenant_change_tx(&caller).await?;
     let record = membership::invite(&directory()?, tx, requester(&caller), &email, &name, role)
         .await
         .map_err(membership_error)?;
@@ -103,7 +104,7 @@ pub async fn rename_tenant(#[server(default)] name: String) -> Result<String, Ap
 
     let caller = authorize(Need::Admin).await?;
     let name = TenantName::parse(&name).map_err(invalid("name"))?;
-    let mut tx = tenant_tx(&caller).await?;
+    let mut tx = tenant_change_tx(&caller).await?;
     let before = tenants::rename(&mut tx, &name)
         .await?
         .ok_or_else(not_found)?;
@@ -128,12 +129,15 @@ pub async fn list_audit(
     #[server(default)] action: String,
 ) -> Result<Paged<AuditEntry>, AppError> {
     use crate::db::audit;
+    use crate::domain::FilterText;
     use crate::model::PageRequest;
 
     let caller = authorize(Need::ManageMembers).await?;
+    let actor = FilterText::parse(&actor).map_err(invalid("actor"))?;
+    let action = FilterText::parse(&action).map_err(invalid("action"))?;
     let filter = audit::Filter {
-        actor: Some(actor.trim().to_owned()).filter(|a| !a.is_empty()),
-        action: Some(action.trim().to_owned()).filter(|a| !a.is_empty()),
+        actor: actor.non_empty().map(str::to_owned),
+        action: action.non_empty().map(str::to_owned),
     };
     let mut tx = tenant_tx(&caller).await?;
     let entries = audit::page(
@@ -156,7 +160,7 @@ async fn change_member(
 
     let caller = authorize(Need::ManageMembers).await?;
     let change = change()?;
-    let tx = tenant_tx(&caller).await?;
+    let tx = tenant_change_tx(&caller).await?;
     let record = membership::change(&directory()?, tx, requester(&caller), id, change)
         .await
         .map_err(membership_error)?;

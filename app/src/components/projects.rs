@@ -3,7 +3,8 @@
 //! query string (`q`, `archived`, `page`), so every view has a URL and works
 //! without JavaScript.
 
-use crate::api::{MAX_SEARCH_CHARS, list_projects};
+use crate::api::list_projects;
+use crate::domain::SearchText;
 use crate::components::pager::{Pager, page_query};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -50,7 +51,7 @@ pub fn ProjectList(#[prop(optional, into)] refresh: Option<Signal<usize>>) -> im
                 id="project-search"
                 type="search"
                 name="q"
-                maxlength=MAX_SEARCH_CHARS.to_string()
+                maxlength=SearchText::MAX_CHARS.to_string()
                 prop:value=move || list_query.read().search.clone()
             />
             <label class="check">

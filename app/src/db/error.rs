@@ -22,6 +22,16 @@ pub enum DbError {
         #[source]
         source: sqlx::Error,
     },
+    /// The caller's member row no longer matches their session (a role
+    /// change, a disable or a removal committed since the session was
+    /// checked): the request must act as a signed-out one.
+    #[error("the caller's membership changed")]
+    StaleCaller,
+    /// Another transaction got in the way: a serialization failure, a
+    /// deadlock or a lock that could not be had. Nothing was changed; the
+    /// same request may succeed if tried again.
+    #[error("the database gave up on a conflicting concurrent change")]
+    Contended(#[source] sqlx::Error),
     /// Anything else: a bug or an unexpected state.
     #[error("unexpected database error")]
     Other(#[source] sqlx::Error),
@@ -53,6 +63,8 @@ impl From<sqlx::Error> for DbError {
                     constraint: db.constraint().unwrap_or_default().to_owned(),
                     source: error,
                 },
+                // serialization_failure, deadlock_detected, lock_not_available
+                Some("40001") | Some("40P01") | Some("55P03") => DbError::Contended(error),
                 // Class 08 (connection exceptions); too_many_connections;
                 // admin_shutdown, crash_shutdown, cannot_connect_now (the
                 // server is restarting).

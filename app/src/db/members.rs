@@ -2,7 +2,7 @@
 //! them. Cognito owns the users; each tenant keeps a row per member so that
 //! the app can disable someone, or end their sessions (`auth_epoch`), at once.
 
-use super::{Db, DbError, TenantTx};
+use super::{Db, DbError, TenantChangeTx, TenantTx};
 use crate::identity::Identity;
 use crate::model::{Member, MemberDetail, PageRequest, Paged};
 use crate::role::Role;
@@ -28,6 +28,7 @@ pub enum SignIn {
 pub enum Standing {
     Active {
         auth_epoch: i64,
+        role: Role,
     },
     Disabled,
     /// No row: the member was removed.
@@ -80,10 +81,13 @@ pub async fn record_sign_in(db: &Db, who: &Identity) -> Result<SignIn, DbError> 
 }
 
 /// The caller's member row as it stands now.
+///
+/// No lock: this is the early check at the start of a request. Each of the
+/// request's transactions checks again under a lock (`TenantTx::begin`).
 pub async fn standing(db: &Db, who: &Identity) -> Result<Standing, DbError> {
-    let mut tx = TenantTx::begin(db, who).await?;
+    let mut tx = TenantTx::begin_for(&db.pool, who.tenant_id(), false).await?;
     let row = sqlx::query!(
-        "select status, auth_epoch from members where cognito_sub = $1",
+        "select role, status, auth_epoch from members where cognito_sub = $1",
         who.sub()
     )
     .fetch_optional(tx.conn())
@@ -91,8 +95,12 @@ pub async fn standing(db: &Db, who: &Identity) -> Result<Standing, DbError> {
     tx.commit().await?;
     Ok(match row {
         None => Standing::Missing,
-        Some(row) if row.status == "active" => Standing::Active {
-            auth_epoch: row.auth_epoch,
+        Some(row) if row.status == "active" => match Role::from_group(&row.role) {
+            Some(role) => Standing::Active {
+                auth_epoch: row.auth_epoch,
+                role,
+            },
+            None => Standing::Missing,
         },
         Some(_) => Standing::Disabled,
     })
@@ -244,16 +252,17 @@ pub async fn email_taken(tx: &mut TenantTx, email: &str) -> Result<bool, DbError
     Ok(taken)
 }
 
-/// How many active Admins the tenant has. Their rows stay locked until the
-/// transaction ends, so two Admins demoting each other at once cannot both
-/// pass the last-Admin check.
-pub async fn active_admins(tx: &mut TenantTx) -> Result<usize, DbError> {
-    let ids = sqlx::query_scalar!(
-        "select id from members where role = 'Admin' and status = 'active' for update"
+/// How many active Admins the tenant has. Only member changes make or
+/// unmake Admins, and they hold the tenant's row lock (`TenantChangeTx`),
+/// so the count cannot change under the change that reads it: two Admins
+/// demoting each other at once cannot both pass the last-Admin check.
+pub async fn active_admins(tx: &mut TenantChangeTx) -> Result<usize, DbError> {
+    let count = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from members where role = 'Admin' and status = 'active'"#
     )
-    .fetch_all(tx.conn())
+    .fetch_one(tx.conn())
     .await?;
-    Ok(ids.len())
+    Ok(usize::try_from(count).unwrap_or_default())
 }
 
 /// The mirror row of a user just created in Cognito.

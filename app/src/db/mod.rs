@@ -17,6 +17,7 @@ pub mod audit;
 mod error;
 pub mod members;
 pub mod projects;
+mod session_keys;
 mod sessions;
 pub mod system;
 pub mod tasks;
@@ -24,8 +25,9 @@ mod tenant_tx;
 pub mod tenants;
 
 pub use error::DbError;
+pub use session_keys::{BadKey, SessionKeys};
 pub use sqlx::postgres::PgConnectOptions;
-pub use tenant_tx::TenantTx;
+pub use tenant_tx::{TenantChangeTx, TenantTx};
 
 use sqlx::{PgPool, migrate::Migrator, postgres::PgPoolOptions};
 use std::time::Duration;

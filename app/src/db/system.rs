@@ -5,7 +5,7 @@
 //! role under row-level security; it differs from `TenantTx::begin` only in
 //! where the tenant id comes from.
 
-use super::{Db, DbError, TenantTx};
+use super::{Db, DbError, TenantChangeTx, TenantTx};
 use crate::domain::TenantName;
 pub use crate::identity::TenantId;
 use uuid::Uuid;
@@ -40,12 +40,13 @@ pub async fn create_tenant(db: &Db, name: &TenantName) -> Result<TenantId, DbErr
 /// Starts onboarding a tenant: a transaction bound to `tenant` in which its
 /// row is already written, with an audit entry by the operator. The caller
 /// adds the first Admin in the same transaction and commits, so a tenant
-/// never exists without one.
+/// never exists without one. The new row is locked by its insert, so this
+/// is a tenant change like any other.
 pub async fn begin_new_tenant(
     db: &Db,
     tenant: TenantId,
     name: &TenantName,
-) -> Result<TenantTx, DbError> {
+) -> Result<TenantChangeTx, DbError> {
     let mut tx = TenantTx::begin_for(&db.pool, tenant, false).await?;
     sqlx::query!(
         "insert into tenants (tenant_id, name) values ($1, $2)",
@@ -61,7 +62,7 @@ pub async fn begin_new_tenant(
         summary: serde_json::json!({ "name": name.as_str() }),
     };
     super::audit::record(&mut tx, super::audit::Actor::OPERATOR, entry).await?;
-    Ok(tx)
+    Ok(TenantChangeTx::holding_new_tenant(tx))
 }
 
 /// A transaction in an existing `tenant` for the operator's commands (the
@@ -74,9 +75,9 @@ pub async fn operator_tx(db: &Db, tenant: TenantId) -> Result<Option<TenantTx>, 
     Ok(exists.then_some(tx))
 }
 
-/// The server-side session store (tower-sessions), on the app role's pool.
-/// Sessions are not tenant data (see the sessions migration); the store only
-/// ever touches `tower_sessions.session`.
-pub fn session_store(db: &Db) -> SessionStore {
-    SessionStore::new(db.pool.clone())
+/// The server-side session store (tower-sessions), on the app role's pool,
+/// sealing every record with `keys`. Sessions are not tenant data (see the
+/// sessions migration); the store only ever touches `tower_sessions.session`.
+pub fn session_store(db: &Db, keys: super::SessionKeys) -> SessionStore {
+    SessionStore::new(db.pool.clone(), keys)
 }

@@ -1,7 +1,12 @@
 //! `TenantTx`: a transaction bound to one tenant, the only way to tenant data.
+//! A caller's transaction re-checks the caller's member row under a lock
+//! before anything else, so no request acts on a role it no longer has.
 
 use super::{Db, DbError};
-use crate::identity::{Identity, TenantId};
+#[cfg(feature = "test-support")]
+use crate::identity::Identity;
+use crate::identity::{SignedIn, TenantId};
+use crate::role::Role;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 /// A transaction in which `app.tenant_id` is set to one tenant, so row-level
@@ -18,21 +23,73 @@ pub struct TenantTx {
 }
 
 impl TenantTx {
-    /// Opens a transaction for the caller's tenant. A ReadOnly caller's
-    /// transaction also switches to the SELECT-only database role, so even a
-    /// buggy write path cannot change anything.
-    pub async fn begin(db: &Db, who: &Identity) -> Result<Self, DbError> {
+    /// Opens a transaction for the caller's tenant, after checking the
+    /// caller's member row inside it (see [`Start::Caller`]). A ReadOnly
+    /// caller's transaction also switches to the SELECT-only database role,
+    /// so even a buggy write path cannot change anything.
+    pub async fn begin(db: &Db, caller: &SignedIn) -> Result<Self, DbError> {
+        Self::begin_checked(db, caller, Start::Caller).await
+    }
+
+    /// Opens a transaction for a change to the tenant itself — its members,
+    /// its profile — holding the tenant's row lock first (see
+    /// [`Start::TenantChange`]): such changes run one at a time per tenant.
+    pub async fn begin_tenant_change(
+        db: &Db,
+        caller: &SignedIn,
+    ) -> Result<TenantChangeTx, DbError> {
+        let tx = Self::begin_checked(db, caller, Start::TenantChange).await?;
+        Ok(TenantChangeTx(tx))
+    }
+
+    async fn begin_checked(db: &Db, caller: &SignedIn, start: Start) -> Result<Self, DbError> {
+        let who = &caller.identity;
+        let read_only = !who.role().can_write();
+        let check = CallerCheck {
+            sub: who.sub().to_owned(),
+        };
+        let (tx, found) = Self::open_task(&db.pool, who.tenant_id(), start, Some(check), read_only)
+            .await?;
+        let current = found.flatten().is_some_and(|row| {
+            row.status == "active"
+                && row.auth_epoch == caller.auth_epoch
+                && Role::from_group(&row.role) == Some(who.role())
+        });
+        if !current {
+            // Dropping `tx` rolls it back.
+            tracing::info!("the caller's member row changed since the session was checked");
+            return Err(DbError::StaleCaller);
+        }
+        Ok(tx)
+    }
+
+    /// An identity's transaction without the member-row check, for the
+    /// repositories' own tests (which have no sessions). Test builds only.
+    #[cfg(feature = "test-support")]
+    pub async fn begin_for_tests(db: &Db, who: &Identity) -> Result<Self, DbError> {
         let read_only = !who.role().can_write();
         Self::begin_for(&db.pool, who.tenant_id(), read_only).await
     }
 
-    /// Opens a transaction for `tenant`. Private to `db`: outside it, the
-    /// tenant always comes from an `Identity`.
+    /// Opens a transaction for `tenant`, with no caller to check. Private to
+    /// `db`: the session check itself, sign-in and the operator's commands
+    /// use it; outside `db`, a transaction always comes from a caller.
     pub(super) async fn begin_for(
         pool: &PgPool,
         tenant: TenantId,
         read_only: bool,
     ) -> Result<Self, DbError> {
+        let (tx, _) = Self::open_task(pool, tenant, Start::Caller, None, read_only).await?;
+        Ok(tx)
+    }
+
+    async fn open_task(
+        pool: &PgPool,
+        tenant: TenantId,
+        start: Start,
+        check: Option<CallerCheck>,
+        read_only: bool,
+    ) -> Result<(Self, Option<Option<CallerRow>>), DbError> {
         let pool = pool.clone();
         // BEGIN and the settings run in a task of their own, so that a caller
         // dropped half-way (a client that went away, a timeout) cannot
@@ -40,9 +97,9 @@ impl TenantTx {
         // a transaction when `begin()` is cancelled (sqlx issues #4385 and
         // #4393). The task always finishes; if nobody awaits the result, the
         // transaction is dropped, which rolls it back.
-        let opened = tokio::spawn(open(pool, tenant, read_only)).await;
+        let opened = tokio::spawn(open(pool, tenant, start, check, read_only)).await;
         match opened {
-            Ok(Ok(tx)) => Ok(Self { tx, tenant }),
+            Ok(Ok((tx, found))) => Ok((Self { tx, tenant }, found)),
             Ok(Err(error)) => Err(error.into()),
             Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
             // Only a runtime shutting down cancels the task.
@@ -78,12 +135,47 @@ impl TenantTx {
     }
 }
 
-/// BEGIN, then the transaction-local settings. Runs in its own task (above).
+/// How a transaction takes its first locks. Every transaction of a caller
+/// takes them in this one order — the tenant's row (tenant changes only),
+/// then the caller's member row, then whatever rows the work touches — so
+/// two requests never wait for each other in a circle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Start {
+    /// The caller's member row `FOR SHARE`: a change to the caller (a
+    /// demotion, a disable, a removal) waits until this transaction ends,
+    /// and a transaction that starts after such a change committed sees it
+    /// and is refused. Shared locks do not block each other, so one member's
+    /// requests still run side by side.
+    Caller,
+    /// First the tenant's row `FOR NO KEY UPDATE`, the per-tenant mutex of
+    /// member and profile changes, then the caller's row as above. (`NO KEY`
+    /// leaves the foreign-key checks of ordinary inserts, which take `KEY
+    /// SHARE` on the tenant row, unblocked.)
+    TenantChange,
+}
+
+/// Whose member row to check.
+struct CallerCheck {
+    sub: String,
+}
+
+/// The caller's member row as the transaction sees it, under its lock.
+struct CallerRow {
+    role: String,
+    status: String,
+    auth_epoch: i64,
+}
+
+/// BEGIN, the transaction-local settings and the first locks (see
+/// [`Start`]). Runs in its own task (above). With a check, also returns the
+/// caller's row (`None` inside when it is gone).
 async fn open(
     pool: PgPool,
     tenant: TenantId,
+    start: Start,
+    check: Option<CallerCheck>,
     read_only: bool,
-) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+) -> Result<(Transaction<'static, Postgres>, Option<Option<CallerRow>>), sqlx::Error> {
     let mut tx = pool.begin().await?;
     let conn: &mut PgConnection = &mut tx;
     sqlx::query_scalar!(
@@ -92,12 +184,31 @@ async fn open(
     )
     .fetch_one(&mut *conn)
     .await?;
+    if start == Start::TenantChange {
+        sqlx::query!("select tenant_id from tenants for no key update")
+            .fetch_optional(&mut *conn)
+            .await?;
+    }
+    // Locked before the role switch below: the SELECT-only role may not
+    // lock rows.
+    let found = match check {
+        Some(check) => Some(
+            sqlx::query_as!(
+                CallerRow,
+                "select role, status, auth_epoch from members where cognito_sub = $1 for share",
+                check.sub
+            )
+            .fetch_optional(&mut *conn)
+            .await?,
+        ),
+        None => None,
+    };
     if read_only {
         sqlx::query("set local role saas_readonly")
             .execute(&mut *conn)
             .await?;
     }
-    Ok(tx)
+    Ok((tx, found))
 }
 
 impl std::fmt::Debug for TenantTx {
@@ -105,5 +216,36 @@ impl std::fmt::Debug for TenantTx {
         f.debug_struct("TenantTx")
             .field("tenant", &self.tenant)
             .finish()
+    }
+}
+
+/// A [`TenantTx`] that holds its tenant's row lock: made by
+/// [`TenantTx::begin_tenant_change`] (or by onboarding, whose new tenant row
+/// is its own). Member and profile changes take one, so they run one at a
+/// time per tenant and each sees the last one's result.
+#[derive(Debug)]
+pub struct TenantChangeTx(TenantTx);
+
+impl TenantChangeTx {
+    /// Onboarding: the transaction that inserted the tenant's row holds it.
+    pub(super) fn holding_new_tenant(tx: TenantTx) -> Self {
+        Self(tx)
+    }
+
+    pub async fn commit(self) -> Result<(), DbError> {
+        self.0.commit().await
+    }
+}
+
+impl std::ops::Deref for TenantChangeTx {
+    type Target = TenantTx;
+    fn deref(&self) -> &TenantTx {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for TenantChangeTx {
+    fn deref_mut(&mut self) -> &mut TenantTx {
+        &mut self.0
     }
 }

@@ -5,4 +5,7 @@ mod email;
 mod text;
 
 pub use email::Email;
-pub use text::{Description, DisplayName, InputError, ProjectName, TaskTitle, TenantName};
+pub use text::{
+    Description, DisplayName, FilterText, InputError, ProjectName, SearchText, TaskTitle,
+    TenantName,
+};

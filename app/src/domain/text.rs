@@ -105,6 +105,31 @@ text_type!(
     Description, field = "Description", max = 4000, allow_empty = true, multiline = true
 );
 
+text_type!(
+    /// What someone typed into a search box: one line, up to 100
+    /// characters, may be empty (no search).
+    SearchText, field = "Search", max = 100, allow_empty = true, multiline = false
+);
+text_type!(
+    /// A filter's value (the audit log's actor or action): one line, up to
+    /// 320 characters (an email's longest), may be empty (no filter).
+    FilterText, field = "Filter", max = 320, allow_empty = true, multiline = false
+);
+
+impl SearchText {
+    /// `None` for an empty search.
+    pub fn non_empty(&self) -> Option<&str> {
+        Some(self.as_str()).filter(|s| !s.is_empty())
+    }
+}
+
+impl FilterText {
+    /// `None` for an empty filter.
+    pub fn non_empty(&self) -> Option<&str> {
+        Some(self.as_str()).filter(|s| !s.is_empty())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +189,24 @@ mod tests {
     fn descriptions_keep_line_breaks_but_not_other_controls() {
         assert!(Description::parse("line one\nline two\r\n\tindented").is_ok());
         assert!(Description::parse("bell\u{7}").is_err());
+    }
+
+    #[test]
+    fn searches_and_filters_refuse_control_characters() {
+        for bad in ["a\u{0}b", "\u{0}", "a\nb", "a\tb", "a\u{1b}b", "a\u{7f}"] {
+            assert_eq!(
+                SearchText::parse(bad),
+                Err(InputError::ControlCharacter { field: "Search" }),
+                "{bad:?}"
+            );
+            assert_eq!(
+                FilterText::parse(bad),
+                Err(InputError::ControlCharacter { field: "Filter" }),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(SearchText::parse("  ").unwrap().non_empty(), None);
+        assert_eq!(SearchText::parse(" ab ").unwrap().non_empty(), Some("ab"));
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub async fn seed_tenant(db: &Db, name: &str) -> Tenant {
         .await
         .expect("create tenant");
     let who = Identity::for_tests(id, Role::Member, "seed");
-    let mut tx = TenantTx::begin(db, &who).await.unwrap();
+    let mut tx = TenantTx::begin_for_tests(db, &who).await.unwrap();
     let project = projects::create(
         &mut tx,
         &ProjectName::parse(&format!("{name} project")).unwrap(),

@@ -22,7 +22,7 @@ fn blank() -> Description {
 }
 
 async fn tx(db: &Db, who: &Identity) -> TenantTx {
-    TenantTx::begin(db, who).await.unwrap()
+    TenantTx::begin_for_tests(db, who).await.unwrap()
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]

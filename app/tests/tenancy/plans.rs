@@ -83,7 +83,7 @@ async fn hot_queries_use_the_tenant_indexes(owner: PgPool) {
     let (a, _b) = two_tenants(&db).await;
     seed_many_tenants(&owner).await;
 
-    let mut tx = TenantTx::begin(&db, &a.member()).await.unwrap();
+    let mut tx = TenantTx::begin_for_tests(&db, &a.member()).await.unwrap();
     let conn = tx.conn_for_tests();
     // The premise: the tables are big enough for a whole-table scan to show.
     let tasks: f32 = sqlx::query_scalar("select reltuples from pg_class where relname = 'tasks'")

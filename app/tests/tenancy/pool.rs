@@ -64,14 +64,14 @@ async fn a_committed_or_dropped_transaction_leaves_the_connection_clean(
     let db = app_db(&opts, 1);
     let (a, _b) = two_tenants(&db).await;
 
-    let mut committed = TenantTx::begin(&db, &a.member()).await.unwrap();
+    let mut committed = TenantTx::begin_for_tests(&db, &a.member()).await.unwrap();
     projects::list(&mut committed, &Default::default(), PageRequest::default())
         .await
         .unwrap();
     committed.commit().await.unwrap();
     assert_eq!(state_of_the_connection(&db).await, clean());
 
-    let mut dropped = TenantTx::begin(&db, &a.as_role(Role::ReadOnly))
+    let mut dropped = TenantTx::begin_for_tests(&db, &a.as_role(Role::ReadOnly))
         .await
         .unwrap();
     projects::list(&mut dropped, &Default::default(), PageRequest::default())
@@ -118,7 +118,7 @@ async fn cancelling_begin_at_any_point_leaks_nothing_into_the_pool(
         };
         let polls = round % 12;
         let pause = Duration::from_micros(((round / 12) % 5) as u64 * 40);
-        if poll_then_drop(TenantTx::begin(&db, &who), polls, pause).await {
+        if poll_then_drop(TenantTx::begin_for_tests(&db, &who), polls, pause).await {
             completed += 1;
         } else if polls > 0 {
             // Started and dropped before it finished: a real cancellation.
@@ -134,7 +134,7 @@ async fn cancelling_begin_at_any_point_leaks_nothing_into_the_pool(
     }
 
     // And the next caller, of another tenant, sees its own data only.
-    let mut tx = TenantTx::begin(&db, &b.member()).await.unwrap();
+    let mut tx = TenantTx::begin_for_tests(&db, &b.member()).await.unwrap();
     let page = projects::list(&mut tx, &Default::default(), PageRequest::default())
         .await
         .unwrap();

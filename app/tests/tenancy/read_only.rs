@@ -17,7 +17,7 @@ async fn read_only_reads_its_tenant(_: PgPoolOptions, opts: PgConnectOptions) {
     let db = app_db(&opts, 1);
     let (a, _b) = two_tenants(&db).await;
 
-    let mut tx = TenantTx::begin(&db, &a.as_role(Role::ReadOnly))
+    let mut tx = TenantTx::begin_for_tests(&db, &a.as_role(Role::ReadOnly))
         .await
         .unwrap();
     let page = projects::list(&mut tx, &Default::default(), PageRequest::default())
@@ -52,7 +52,7 @@ async fn read_only_cannot_write_even_without_the_servers_role_check(
 
     macro_rules! refused {
         ($tx:ident => $call:expr) => {{
-            let mut opened = TenantTx::begin(&db, &reader).await.unwrap();
+            let mut opened = TenantTx::begin_for_tests(&db, &reader).await.unwrap();
             let $tx = &mut opened;
             let outcome = $call.await;
             assert!(
@@ -79,7 +79,7 @@ async fn read_only_cannot_write_even_without_the_servers_role_check(
     }));
 
     // Raw SQL as well.
-    let mut tx = TenantTx::begin(&db, &reader).await.unwrap();
+    let mut tx = TenantTx::begin_for_tests(&db, &reader).await.unwrap();
     let error = sqlx::query("delete from projects")
         .execute(tx.conn_for_tests())
         .await
@@ -88,7 +88,7 @@ async fn read_only_cannot_write_even_without_the_servers_role_check(
     drop(tx);
 
     // Nothing changed.
-    let mut tx = TenantTx::begin(&db, &a.member()).await.unwrap();
+    let mut tx = TenantTx::begin_for_tests(&db, &a.member()).await.unwrap();
     assert_eq!(
         projects::get(&mut tx, a.project.id).await.unwrap(),
         Some(a.project.clone())

@@ -1,12 +1,19 @@
 //! The session store works as the app role, and only as the app role.
 
 use crate::fixtures::{app_db, sqlstate, two_tenants};
-use app::db::{TenantTx, system};
+use app::db::{SessionKeys, TenantTx, system};
 use app::role::Role;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use time::{Duration, OffsetDateTime};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
+
+const KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+const OTHER_KEY: &str = "ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+
+fn keys() -> SessionKeys {
+    SessionKeys::from_base64(KEY, &[]).unwrap()
+}
 
 fn record(expires_in: Duration) -> Record {
     let mut record = Record {
@@ -24,7 +31,7 @@ async fn sessions_are_created_loaded_and_deleted_by_the_app_role(
     opts: PgConnectOptions,
 ) {
     let db = app_db(&opts, 1);
-    let store = system::session_store(&db);
+    let store = system::session_store(&db, keys());
     let mut live = record(Duration::hours(1));
     let mut stale = record(Duration::seconds(-1));
 
@@ -51,7 +58,7 @@ async fn a_save_updates_but_never_brings_back_a_deleted_session(
     opts: PgConnectOptions,
 ) {
     let db = app_db(&opts, 1);
-    let store = system::session_store(&db);
+    let store = system::session_store(&db, keys());
     let mut session = record(Duration::hours(1));
     store.create(&mut session).await.unwrap();
 
@@ -77,7 +84,7 @@ async fn a_save_updates_but_never_brings_back_a_deleted_session(
 async fn a_read_only_transaction_cannot_touch_sessions(_: PgPoolOptions, opts: PgConnectOptions) {
     let db = app_db(&opts, 1);
     let (a, _b) = two_tenants(&db).await;
-    let mut tx = TenantTx::begin(&db, &a.as_role(Role::ReadOnly))
+    let mut tx = TenantTx::begin_for_tests(&db, &a.as_role(Role::ReadOnly))
         .await
         .unwrap();
 
@@ -87,4 +94,48 @@ async fn a_read_only_transaction_cannot_touch_sessions(_: PgPoolOptions, opts: P
         .unwrap_err();
 
     assert_eq!(sqlstate(&error).as_deref(), Some("42501"));
+}
+
+/// SECURITY: a session row holds the refresh token; the table shows none of
+/// it, and a row only opens under the id and key it was sealed with.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn stored_sessions_are_sealed(_: PgPoolOptions, opts: PgConnectOptions) {
+    let db = app_db(&opts, 1);
+    let store = system::session_store(&db, keys());
+    let mut session = record(Duration::hours(1));
+    session
+        .data
+        .insert("refresh_token".into(), serde_json::json!("rt-secret-42"));
+    store.create(&mut session).await.unwrap();
+    let mut other = record(Duration::hours(1));
+    store.create(&mut other).await.unwrap();
+
+    let stored: Vec<u8> = sqlx::query_scalar("select data from tower_sessions.session where id = $1")
+        .bind(session.id.to_string())
+        .fetch_one(db.pool_for_tests())
+        .await
+        .unwrap();
+    for clear in [&b"rt-secret-42"[..], b"refresh_token", b"ada"] {
+        assert!(
+            !stored.windows(clear.len()).any(|w| w == clear),
+            "{} stored in clear",
+            String::from_utf8_lossy(clear)
+        );
+    }
+    // Another key (a deployment that lost or replaced it) opens nothing;
+    // as a previous key during a rotation it still does.
+    let replaced = system::session_store(&db, SessionKeys::from_base64(OTHER_KEY, &[]).unwrap());
+    assert!(replaced.load(&session.id).await.unwrap().is_none());
+    let rotating =
+        system::session_store(&db, SessionKeys::from_base64(OTHER_KEY, &[KEY]).unwrap());
+    assert!(rotating.load(&session.id).await.unwrap().is_some());
+    // Session A's sealed data copied into session B's row does not load.
+    sqlx::query("update tower_sessions.session set data = $1 where id = $2")
+        .bind(&stored)
+        .bind(other.id.to_string())
+        .execute(db.pool_for_tests())
+        .await
+        .unwrap();
+    assert!(store.load(&other.id).await.unwrap().is_none());
+    assert!(store.load(&session.id).await.unwrap().is_some());
 }

@@ -112,7 +112,8 @@ async fn current(auth: &Auth, session: &Session) -> Result<Option<SignedIn>, Res
     }
 
     match members::standing(&auth.db, &current.identity).await {
-        Ok(Standing::Active { auth_epoch }) if auth_epoch == current.auth_epoch => {}
+        Ok(Standing::Active { auth_epoch, role })
+            if auth_epoch == current.auth_epoch && role == current.identity.role() => {}
         Ok(standing) => {
             tracing::info!(?standing, "member row no longer matches the session");
             return end(session).await;
@@ -136,6 +137,7 @@ async fn current(auth: &Auth, session: &Session) -> Result<Option<SignedIn>, Res
     Ok(Some(SignedIn {
         identity: current.identity,
         tenant_name: current.tenant_name,
+        auth_epoch: current.auth_epoch,
     }))
 }
 

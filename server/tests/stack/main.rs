@@ -5,9 +5,12 @@
 
 mod flow;
 mod guard;
+mod input;
 mod operator;
 mod projects;
+mod races;
 mod sessions;
 mod settings;
+mod streaming;
 mod support;
 mod workspace;

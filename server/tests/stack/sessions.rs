@@ -367,3 +367,40 @@ async fn refresh_re_derives_the_role_and_a_refused_refresh_ends_the_session(
     assert!(!signed_in(&bo.get(&stack.url("/")).await));
     assert!(stack.session_ids().await.is_empty());
 }
+
+/// Issue 12.5: the app role can read every tenant's session rows, so they
+/// hold no token in clear. A signed-in session's row shows neither the
+/// refresh token Cognito issued, nor the email, nor the record's keys.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_stored_session_holds_no_refresh_token_in_clear(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let stack = Stack::start(db, Settings::default()).await;
+    let mut max = Browser::default();
+    stack.user("max@acme.test", &["Member"], Some(TENANT_A));
+    let back = stack.sign_in(&mut max, "max@acme.test", "/").await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
+    let page = max.get(&stack.url("/projects")).await;
+    assert!(signed_in(&page), "{}", page.body);
+
+    let tokens: Vec<String> = stack.idp.store().refresh_tokens.keys().cloned().collect();
+    assert!(!tokens.is_empty(), "the stand-in issued a refresh token");
+    let rows: Vec<Vec<u8>> = sqlx::query_scalar("select data from tower_sessions.session")
+        .fetch_all(&mut stack.owner().await)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let clear: Vec<&[u8]> = tokens
+        .iter()
+        .map(|t| t.as_bytes())
+        .chain([&b"max@acme.test"[..], b"refresh_token", b"signed_in"])
+        .collect();
+    for needle in clear {
+        assert!(
+            !rows[0].windows(needle.len()).any(|w| w == needle),
+            "{} is in the session row in clear",
+            String::from_utf8_lossy(needle)
+        );
+    }
+}

@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "Test-pass-1";
+/// The stack's session sealing key (32 bytes, base64).
+pub const SESSION_KEY: &str = "c2Vzc2lvbi1rZXktZm9yLXRoZS1zdGFjay10ZXN0cyE=";
 pub const TENANT_A: &str = "0b9e6a5e-1c1f-4c55-9d3a-aaaa00000001";
 pub const TENANT_B: &str = "0b9e6a5e-1c1f-4c55-9d3a-bbbb00000002";
 
@@ -110,6 +112,7 @@ impl Stack {
             ("COGNITO_ADMIN_ENDPOINT", domain.clone()),
             ("SESSION_IDLE_TIMEOUT_SECS", settings.idle_secs.to_string()),
             ("SESSION_MAX_AGE_SECS", settings.max_age_secs.to_string()),
+            ("SESSION_ENCRYPTION_KEY", SESSION_KEY.to_owned()),
         ]);
         let config = ServeConfig::from_lookup(|name| env.get(name).cloned()).unwrap();
         let serve_env = env.iter().map(|(k, v)| (*k, v.clone())).collect();
@@ -484,8 +487,9 @@ impl Reply {
 
 /// Cookies by host:port (browsers share them across ports of one host;
 /// here the app's and the stand-in's are kept apart, which their distinct
-/// names make equivalent).
-#[derive(Default)]
+/// names make equivalent). A clone shares nothing afterwards: it is the
+/// same signed-in browser sending requests of its own (another tab).
+#[derive(Clone, Default)]
 pub struct Browser {
     jars: HashMap<String, BTreeMap<String, String>>,
 }
@@ -571,6 +575,40 @@ fn client() -> reqwest::Client {
 fn authority(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     rest.split('/').next().unwrap().to_owned()
+}
+
+/// The test cluster's server log (`make test` names it in `PG_SERVER_LOG`),
+/// read from where it stood when opened: what Postgres logged meanwhile.
+pub struct PostgresLog {
+    path: String,
+    from: u64,
+}
+
+impl PostgresLog {
+    pub fn open() -> Self {
+        let path = std::env::var("PG_SERVER_LOG")
+            .expect("PG_SERVER_LOG must name the test cluster's log (make test sets it)");
+        let from = std::fs::metadata(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .len();
+        Self { path, from }
+    }
+
+    /// What was logged since `open`.
+    pub fn since_open(&self) -> String {
+        let all = std::fs::read(&self.path).unwrap();
+        let start = usize::try_from(self.from).unwrap().min(all.len());
+        String::from_utf8_lossy(&all[start..]).into_owned()
+    }
+
+    pub fn assert_no_deadlock(&self) {
+        let logged = self.since_open();
+        let deadlocks: Vec<&str> = logged
+            .lines()
+            .filter(|line| line.contains("deadlock detected"))
+            .collect();
+        assert!(deadlocks.is_empty(), "Postgres logged deadlocks: {deadlocks:#?}");
+    }
 }
 
 /// A random UUID as text.

@@ -1,0 +1,143 @@
+//! A caller's transaction re-reads the caller's member row under a lock
+//! before anything else: a session whose role, status or `auth_epoch` no
+//! longer matches the row gets no transaction, and a change to the caller's
+//! row waits until the caller's transaction in flight has ended.
+
+use crate::fixtures::{app_db, two_tenants};
+use app::db::{DbError, TenantTx, projects};
+use app::identity::{Identity, SignedIn, TenantId};
+use app::model::PageRequest;
+use app::role::Role;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::time::Duration;
+
+/// A member row for `sub` in `tenant`, written as the app role.
+async fn member(db: &app::db::Db, tenant: TenantId, sub: &str, role: Role, epoch: i64) {
+    let seed = Identity::for_tests(tenant, Role::Admin, "seed");
+    let mut tx = TenantTx::begin_for_tests(db, &seed).await.unwrap();
+    sqlx::query(
+        "insert into members (tenant_id, cognito_sub, email, role, auth_epoch)
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(tenant.as_uuid())
+    .bind(sub)
+    .bind(format!("{sub}@example.test"))
+    .bind(role.as_str())
+    .bind(epoch)
+    .execute(tx.conn_for_tests())
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn caller(tenant: TenantId, sub: &str, role: Role, epoch: i64) -> SignedIn {
+    SignedIn {
+        identity: Identity::for_tests(tenant, role, sub),
+        tenant_name: "Tenant".into(),
+        auth_epoch: epoch,
+    }
+}
+
+/// Runs `sql` on the caller's row as the app role, in tenant `tenant`.
+async fn change_row(db: &app::db::Db, tenant: TenantId, sub: &str, sql: &str) {
+    let seed = Identity::for_tests(tenant, Role::Admin, "seed");
+    let mut tx = TenantTx::begin_for_tests(db, &seed).await.unwrap();
+    sqlx::query(sql)
+        .bind(sub)
+        .execute(tx.conn_for_tests())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_current_caller_gets_a_transaction(_: PgPoolOptions, opts: PgConnectOptions) {
+    let db = app_db(&opts, 4);
+    let (a, _b) = two_tenants(&db).await;
+    member(&db, a.id, "max", Role::Member, 3).await;
+    member(&db, a.id, "rita", Role::ReadOnly, 0).await;
+
+    let mut tx = TenantTx::begin(&db, &caller(a.id, "max", Role::Member, 3))
+        .await
+        .unwrap();
+    let listed = projects::list(&mut tx, &Default::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.items, vec![a.project.clone()]);
+    tx.commit().await.unwrap();
+    // A ReadOnly caller is checked too (before the switch to the
+    // SELECT-only role, which may not lock rows).
+    let tx = TenantTx::begin(&db, &caller(a.id, "rita", Role::ReadOnly, 0)).await;
+    assert!(tx.is_ok(), "{tx:?}");
+}
+
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_caller_whose_row_moved_on_gets_no_transaction(
+    _: PgPoolOptions,
+    opts: PgConnectOptions,
+) {
+    let db = app_db(&opts, 4);
+    let (a, b) = two_tenants(&db).await;
+    member(&db, a.id, "max", Role::Member, 3).await;
+    member(&db, a.id, "dora", Role::Member, 0).await;
+    member(&db, b.id, "bea", Role::Admin, 0).await;
+    change_row(
+        &db,
+        a.id,
+        "dora",
+        "update members set status = 'disabled' where cognito_sub = $1",
+    )
+    .await;
+
+    let stale = [
+        ("older epoch", caller(a.id, "max", Role::Member, 2)),
+        ("newer epoch", caller(a.id, "max", Role::Member, 4)),
+        ("another role", caller(a.id, "max", Role::Admin, 3)),
+        ("disabled", caller(a.id, "dora", Role::Member, 0)),
+        ("no row", caller(a.id, "gone", Role::Member, 0)),
+        // Bea's row is in tenant B: in A she is nobody.
+        ("another tenant", caller(a.id, "bea", Role::Admin, 0)),
+    ];
+    for (case, who) in stale {
+        let refused = TenantTx::begin(&db, &who).await;
+        assert!(matches!(refused, Err(DbError::StaleCaller)), "{case}: {refused:?}");
+        let change = TenantTx::begin_tenant_change(&db, &who).await;
+        assert!(matches!(change, Err(DbError::StaleCaller)), "{case}: {change:?}");
+    }
+}
+
+/// The review's race, at its root: a demotion of the caller cannot commit
+/// while the caller's transaction is open, and once it has, the caller's
+/// next transaction is refused.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_change_to_the_caller_waits_for_their_transaction(
+    _: PgPoolOptions,
+    opts: PgConnectOptions,
+) {
+    let db = app_db(&opts, 4);
+    let (a, _b) = two_tenants(&db).await;
+    member(&db, a.id, "max", Role::Member, 0).await;
+    let max = caller(a.id, "max", Role::Member, 0);
+
+    let in_flight = TenantTx::begin(&db, &max).await.unwrap();
+    let demotion = tokio::spawn({
+        let db = db.clone();
+        async move {
+            change_row(
+                &db,
+                a.id,
+                "max",
+                "update members set role = 'ReadOnly', auth_epoch = auth_epoch + 1
+                 where cognito_sub = $1",
+            )
+            .await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!demotion.is_finished(), "the demotion did not wait");
+    in_flight.commit().await.unwrap();
+    demotion.await.unwrap();
+
+    let after = TenantTx::begin(&db, &max).await;
+    assert!(matches!(after, Err(DbError::StaleCaller)), "{after:?}");
+}
