@@ -62,17 +62,18 @@ pub async fn begin_new_tenant(
         summary: serde_json::json!({ "name": name.as_str() }),
     };
     super::audit::record(&mut tx, super::audit::Actor::OPERATOR, entry).await?;
-    Ok(TenantChangeTx::holding_new_tenant(tx))
+    Ok(TenantChangeTx::holding_tenant_row(tx))
 }
 
 /// A transaction in an existing `tenant` for the operator's commands (the
-/// demo seed's projects); `None` if there is no such tenant.
-pub async fn operator_tx(db: &Db, tenant: TenantId) -> Result<Option<TenantTx>, DbError> {
+/// demo seed's members and projects), holding the tenant's row lock like
+/// every member change; `None` if there is no such tenant.
+pub async fn operator_tx(db: &Db, tenant: TenantId) -> Result<Option<TenantChangeTx>, DbError> {
     let mut tx = TenantTx::begin_for(&db.pool, tenant, false).await?;
-    let exists = sqlx::query_scalar!(r#"select exists (select 1 from tenants) as "exists!""#)
-        .fetch_one(tx.conn())
+    let locked = sqlx::query_scalar!("select tenant_id from tenants for no key update")
+        .fetch_optional(tx.conn())
         .await?;
-    Ok(exists.then_some(tx))
+    Ok(locked.map(|_| TenantChangeTx::holding_tenant_row(tx)))
 }
 
 /// The server-side session store (tower-sessions), on the app role's pool,

@@ -227,13 +227,18 @@ impl std::fmt::Debug for TenantTx {
 pub struct TenantChangeTx(TenantTx);
 
 impl TenantChangeTx {
-    /// Onboarding: the transaction that inserted the tenant's row holds it.
-    pub(super) fn holding_new_tenant(tx: TenantTx) -> Self {
+    /// A transaction that already holds its tenant's row: it inserted it
+    /// (onboarding) or locked it (the operator's commands).
+    pub(super) fn holding_tenant_row(tx: TenantTx) -> Self {
         Self(tx)
     }
 
     pub async fn commit(self) -> Result<(), DbError> {
         self.0.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), DbError> {
+        self.0.rollback().await
     }
 }
 
