@@ -160,7 +160,9 @@ impl AuthConfig {
 /// `SESSION_ENCRYPTION_KEY` (required) and the comma-separated
 /// `SESSION_ENCRYPTION_KEYS_PREVIOUS`, which still open the sessions sealed
 /// before a rotation.
-fn session_keys(get: &impl Fn(&str) -> Option<String>) -> Result<app::db::SessionKeys, ConfigError> {
+fn session_keys(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<app::db::SessionKeys, ConfigError> {
     let current = required(get, "SESSION_ENCRYPTION_KEY")?;
     let previous = get("SESSION_ENCRYPTION_KEYS_PREVIOUS").unwrap_or_default();
     let previous: Vec<&str> = previous
@@ -497,7 +499,10 @@ mod tests {
             ),
             ("SESSION_IDLE_TIMEOUT_SECS", "0"),
             ("SESSION_ENCRYPTION_KEY", "too-short"),
-            ("SESSION_ENCRYPTION_KEYS_PREVIOUS", "AAECAwQFBgcICQoLDA0ODxA="),
+            (
+                "SESSION_ENCRYPTION_KEYS_PREVIOUS",
+                "AAECAwQFBgcICQoLDA0ODxA=",
+            ),
         ] {
             let error = ServeConfig::from_lookup(full(&[(name, bad)])).unwrap_err();
             assert!(

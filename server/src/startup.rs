@@ -92,10 +92,7 @@ impl Application {
                 }
             }
         });
-        delete_expired_sessions(system::session_store(
-            &db,
-            config.auth.session_keys.clone(),
-        ));
+        delete_expired_sessions(system::session_store(&db, config.auth.session_keys.clone()));
         let directory = Directory::connect(&config.auth.directory()).await;
         let client_id = config.auth.client_id.clone();
         let router = router(AppState {

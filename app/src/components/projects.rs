@@ -4,8 +4,8 @@
 //! without JavaScript.
 
 use crate::api::list_projects;
-use crate::domain::SearchText;
 use crate::components::pager::{Pager, page_query};
+use crate::domain::SearchText;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

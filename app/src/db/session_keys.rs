@@ -47,7 +47,13 @@ impl SessionKeys {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let sealed = self
             .current
-            .encrypt(&nonce, Payload { msg: plain, aad: id.as_bytes() })
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plain,
+                    aad: id.as_bytes(),
+                },
+            )
             .expect("XChaCha20-Poly1305 encrypts any message that fits in memory");
         let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
         out.push(VERSION);
@@ -64,7 +70,10 @@ impl SessionKeys {
         }
         let (nonce, sealed) = rest.split_at(NONCE_LEN);
         let nonce = XNonce::from_slice(nonce);
-        let payload = |msg| Payload { msg, aad: id.as_bytes() };
+        let payload = |msg| Payload {
+            msg,
+            aad: id.as_bytes(),
+        };
         std::iter::once(&self.current)
             .chain(&self.previous)
             .find_map(|key| key.decrypt(nonce, payload(sealed)).ok())
@@ -102,8 +111,14 @@ mod tests {
     fn a_sealed_record_opens_with_its_key_and_id_only() {
         let keys = SessionKeys::from_base64(A, &[]).unwrap();
         let sealed = keys.seal("id-1", b"refresh-token-123");
-        assert_eq!(keys.open("id-1", &sealed).as_deref(), Some(&b"refresh-token-123"[..]));
-        assert!(!sealed.windows(7).any(|w| w == b"refresh"), "stored in clear");
+        assert_eq!(
+            keys.open("id-1", &sealed).as_deref(),
+            Some(&b"refresh-token-123"[..])
+        );
+        assert!(
+            !sealed.windows(7).any(|w| w == b"refresh"),
+            "stored in clear"
+        );
         // Another id, another key, or one changed byte: it does not open.
         assert_eq!(keys.open("id-2", &sealed), None);
         let other = SessionKeys::from_base64(B, &[]).unwrap();

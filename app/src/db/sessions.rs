@@ -104,8 +104,8 @@ impl SessionStore for Sessions {
             tracing::warn!("a session row does not open with the configured keys; ignoring it");
             return Ok(None);
         };
-        let record =
-            rmp_serde::from_slice(&plain).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let record = rmp_serde::from_slice(&plain)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(record))
     }
 

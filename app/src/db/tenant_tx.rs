@@ -48,8 +48,8 @@ impl TenantTx {
         let check = CallerCheck {
             sub: who.sub().to_owned(),
         };
-        let (tx, found) = Self::open_task(&db.pool, who.tenant_id(), start, Some(check), read_only)
-            .await?;
+        let (tx, found) =
+            Self::open_task(&db.pool, who.tenant_id(), start, Some(check), read_only).await?;
         let current = found.flatten().is_some_and(|row| {
             row.status == "active"
                 && row.auth_epoch == caller.auth_epoch

@@ -72,10 +72,7 @@ async fn a_current_caller_gets_a_transaction(_: PgPoolOptions, opts: PgConnectOp
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
-async fn a_caller_whose_row_moved_on_gets_no_transaction(
-    _: PgPoolOptions,
-    opts: PgConnectOptions,
-) {
+async fn a_caller_whose_row_moved_on_gets_no_transaction(_: PgPoolOptions, opts: PgConnectOptions) {
     let db = app_db(&opts, 4);
     let (a, b) = two_tenants(&db).await;
     member(&db, a.id, "max", Role::Member, 3).await;
@@ -100,9 +97,15 @@ async fn a_caller_whose_row_moved_on_gets_no_transaction(
     ];
     for (case, who) in stale {
         let refused = TenantTx::begin(&db, &who).await;
-        assert!(matches!(refused, Err(DbError::StaleCaller)), "{case}: {refused:?}");
+        assert!(
+            matches!(refused, Err(DbError::StaleCaller)),
+            "{case}: {refused:?}"
+        );
         let change = TenantTx::begin_tenant_change(&db, &who).await;
-        assert!(matches!(change, Err(DbError::StaleCaller)), "{case}: {change:?}");
+        assert!(
+            matches!(change, Err(DbError::StaleCaller)),
+            "{case}: {change:?}"
+        );
     }
 }
 

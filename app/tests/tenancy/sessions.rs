@@ -110,11 +110,12 @@ async fn stored_sessions_are_sealed(_: PgPoolOptions, opts: PgConnectOptions) {
     let mut other = record(Duration::hours(1));
     store.create(&mut other).await.unwrap();
 
-    let stored: Vec<u8> = sqlx::query_scalar("select data from tower_sessions.session where id = $1")
-        .bind(session.id.to_string())
-        .fetch_one(db.pool_for_tests())
-        .await
-        .unwrap();
+    let stored: Vec<u8> =
+        sqlx::query_scalar("select data from tower_sessions.session where id = $1")
+            .bind(session.id.to_string())
+            .fetch_one(db.pool_for_tests())
+            .await
+            .unwrap();
     for clear in [&b"rt-secret-42"[..], b"refresh_token", b"ada"] {
         assert!(
             !stored.windows(clear.len()).any(|w| w == clear),
@@ -126,8 +127,7 @@ async fn stored_sessions_are_sealed(_: PgPoolOptions, opts: PgConnectOptions) {
     // as a previous key during a rotation it still does.
     let replaced = system::session_store(&db, SessionKeys::from_base64(OTHER_KEY, &[]).unwrap());
     assert!(replaced.load(&session.id).await.unwrap().is_none());
-    let rotating =
-        system::session_store(&db, SessionKeys::from_base64(OTHER_KEY, &[KEY]).unwrap());
+    let rotating = system::session_store(&db, SessionKeys::from_base64(OTHER_KEY, &[KEY]).unwrap());
     assert!(rotating.load(&session.id).await.unwrap().is_some());
     // Session A's sealed data copied into session B's row does not load.
     sqlx::query("update tower_sessions.session set data = $1 where id = $2")

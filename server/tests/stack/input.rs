@@ -30,7 +30,12 @@ async fn control_characters_in_searches_and_filters_are_refused_by_field(
             ("list_audit", format!("page=0&action={bad}"), "action"),
         ] {
             let reply = call(&stack, &mut ada, endpoint, &body).await;
-            assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{endpoint} {body}: {}", reply.body);
+            assert_eq!(
+                reply.status,
+                StatusCode::BAD_REQUEST,
+                "{endpoint} {body}: {}",
+                reply.body
+            );
             assert!(
                 reply.body.contains(&format!("\"field\":\"{field}\"")),
                 "{endpoint} {body}: {}",
@@ -50,7 +55,12 @@ async fn control_characters_in_searches_and_filters_are_refused_by_field(
         ("list_audit", "page=0&actor=ada%40acme.test&action=member."),
     ] {
         let reply = call(&stack, &mut ada, endpoint, body).await;
-        assert_eq!(reply.status, StatusCode::OK, "{endpoint} {body}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{endpoint} {body}: {}",
+            reply.body
+        );
     }
     let after = (
         stack.members_snapshot(TENANT_A).await,
@@ -68,7 +78,12 @@ async fn a_body_over_the_limit_is_413_and_writes_nothing(_: PgPoolOptions, db: P
     let limit = server::startup::MAX_BODY_BYTES;
     let huge = format!("name=Big&description={}", "x".repeat(limit));
     let reply = call(&stack, &mut max, "create_project", &huge).await;
-    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        reply.body
+    );
     assert_eq!(stack.snapshot(TENANT_A).await, before);
 
     // The longest description the form allows, in four-byte characters,

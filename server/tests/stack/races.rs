@@ -111,22 +111,23 @@ async fn demoted_or_disabled_admin_lands_nothing_after(db: PgConnectOptions, dis
             })
             .collect();
         let (endpoint, body, action) = if disable {
-            ("set_member_active", format!("id={bob_id}&active=false"), "member.disable")
+            (
+                "set_member_active",
+                format!("id={bob_id}&active=false"),
+                "member.disable",
+            )
         } else {
-            ("change_member_role", format!("id={bob_id}&role=Member"), "member.role")
+            (
+                "change_member_role",
+                format!("id={bob_id}&role=Member"),
+                "member.role",
+            )
         };
         let mut ada_browser = ada.clone();
         let against = async move { call(&stack, &mut ada_browser, endpoint, &body).await };
         let stagger = Duration::from_millis((round as u64 % 3) * 2);
-        let (replies, taken) = race(
-            &stack,
-            &bob,
-            "change_member_role",
-            bodies,
-            against,
-            stagger,
-        )
-        .await;
+        let (replies, taken) =
+            race(&stack, &bob, "change_member_role", bodies, against, stagger).await;
 
         assert_eq!(taken.status, StatusCode::OK, "{}", taken.body);
         for reply in &replies {
@@ -136,7 +137,13 @@ async fn demoted_or_disabled_admin_lands_nothing_after(db: PgConnectOptions, dis
         landed += nothing_after(&stack, &email, action, &bob_id).await;
         // Bob's session is over.
         let mut bob = bob;
-        let after = call(&stack, &mut bob, "change_member_role", &format!("id={cleo}&role=Member")).await;
+        let after = call(
+            &stack,
+            &mut bob,
+            "change_member_role",
+            &format!("id={cleo}&role=Member"),
+        )
+        .await;
         assert_eq!(after.status, StatusCode::UNAUTHORIZED, "{}", after.body);
     }
     // Keep Ada's session in use, so the test also shows she was never
@@ -186,8 +193,7 @@ async fn a_member_demoted_to_read_only_writes_nothing_after_the_demotion(
         let against =
             async move { call(&stack, &mut ada_browser, "change_member_role", &body).await };
         let stagger = Duration::from_millis((round as u64 % 3) * 2);
-        let (replies, taken) =
-            race(&stack, &max, "create_project", bodies, against, stagger).await;
+        let (replies, taken) = race(&stack, &max, "create_project", bodies, against, stagger).await;
 
         assert_eq!(taken.status, StatusCode::OK, "{}", taken.body);
         for reply in &replies {
@@ -195,7 +201,10 @@ async fn a_member_demoted_to_read_only_writes_nothing_after_the_demotion(
         }
         let landed = nothing_after(&stack, &email, "member.role", &max_id).await;
         // Every project that exists was reported created, and vice versa.
-        let ok = replies.iter().filter(|r| r.status == StatusCode::OK).count();
+        let ok = replies
+            .iter()
+            .filter(|r| r.status == StatusCode::OK)
+            .count();
         assert_eq!(landed, ok, "audit rows and successful replies disagree");
         let made = stack
             .count(
@@ -233,7 +242,11 @@ async fn concurrent_role_changes_never_deadlock(_: PgPoolOptions, db: PgConnectO
             let ids = &ids;
             (0..4).map(move |k| {
                 let target = &ids[3 + (a + k) % 2];
-                let role = if (a + k + round) % 2 == 0 { "Admin" } else { "Member" };
+                let role = if (a + k + round) % 2 == 0 {
+                    "Admin"
+                } else {
+                    "Member"
+                };
                 let body = format!("id={target}&role={role}");
                 let mut browser = browser.clone();
                 async move { call(stack, &mut browser, "change_member_role", &body).await }

@@ -61,7 +61,7 @@ async fn accepted_connections_set_tcp_nodelay_and_streamed_pages_do_not_stall(
     tokio::spawn(connection);
 
     let mut took = Vec::new();
-    for _ in 0..15 {
+    for _ in 0..20 {
         let request = axum::http::Request::get("/projects")
             .header("host", server.to_string())
             .header("cookie", &cookie)
@@ -82,16 +82,20 @@ async fn accepted_connections_set_tcp_nodelay_and_streamed_pages_do_not_stall(
         );
     }
 
-    // The server's end of this very connection has TCP_NODELAY set.
-    assert_eq!(accepted_sockets(server, client), vec![true]);
-    // And so no response waited for a delayed ACK. A machine busy with
-    // other tests only adds time, so the fastest response is the measure:
-    // with the stall, every one takes at least 40 ms.
-    took.sort();
-    println!("time to last byte, sorted: {took:?}");
+    // No response waited for a delayed ACK. A connection's first few
+    // ACKs go out at once (Linux's quick-ACK start), so the stall shows
+    // from about the fifth response on: skip those. A machine busy with
+    // other tests only adds time, so the fastest of the rest is the
+    // measure: with the stall, every one of them takes over 40 ms (seen:
+    // 44–49 ms, against 8–14 ms with TCP_NODELAY, debug build).
+    println!("time to last byte: {took:?}");
+    let mut steady = took[5..].to_vec();
+    steady.sort();
     assert!(
-        took[0] < DELAYED_ACK / 2,
+        steady[0] < DELAYED_ACK,
         "even the fastest streamed page took {:?}: {took:?}",
-        took[0]
+        steady[0]
     );
+    // Because the server's end of this very connection has TCP_NODELAY set.
+    assert_eq!(accepted_sockets(server, client), vec![true]);
 }

@@ -607,7 +607,10 @@ impl PostgresLog {
             .lines()
             .filter(|line| line.contains("deadlock detected"))
             .collect();
-        assert!(deadlocks.is_empty(), "Postgres logged deadlocks: {deadlocks:#?}");
+        assert!(
+            deadlocks.is_empty(),
+            "Postgres logged deadlocks: {deadlocks:#?}"
+        );
     }
 }
 
