@@ -25,7 +25,7 @@ pub enum MembershipError {
     #[error("the email cannot be used")]
     EmailTaken,
     #[error(transparent)]
-    Directory(DirectoryError),
+    Directory(#[from] DirectoryError),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -108,64 +108,110 @@ pub async fn change(
         is_caller: record.cognito_sub == by.actor.sub,
     };
     policy::may_change(by.role, target, change, admins)?;
+    let unchanged = match change {
+        MemberChange::SetRole(role) => role == record.role,
+        MemberChange::Enable => record.active,
+        MemberChange::Disable => !record.active,
+        MemberChange::Remove => false,
+    };
+    if unchanged {
+        return Ok(record);
+    }
 
-    let sub = record.cognito_sub.as_str();
-    let (action, summary, after) = match change {
-        MemberChange::SetRole(role) if role == record.role => return Ok(record),
+    // The database first: every lock this change needs (the row, and for a
+    // removal the tasks it unassigns) is taken and every row written before
+    // Cognito is touched, so a lock that cannot be had leaves Cognito as it
+    // was. What can still fail after Cognito is only the commit.
+    let (action, summary, after) = write_mirror(&mut tx, &record, change).await?;
+    record_change(&mut tx, by.actor, action, member, summary).await?;
+    apply_in_cognito(directory, &record, change).await?;
+    if change != MemberChange::Remove {
+        // A token issued before the Cognito change must count as older than
+        // this row (see `members::record_sign_in`).
+        members::touch(&mut tx, member).await?;
+    }
+    if let Err(error) = tx.commit().await {
+        tracing::error!(%error, sub = record.cognito_sub, ?change,
+            "Cognito was changed but the mirror row was not; the member's next sign-in rewrites it");
+        return Err(error.into());
+    }
+    Ok(after)
+}
+
+/// The change to the `members` row: returns the audit action, its summary
+/// and the row as it now is.
+async fn write_mirror(
+    tx: &mut TenantChangeTx,
+    record: &members::Record,
+    change: MemberChange,
+) -> Result<(&'static str, serde_json::Value, members::Record), DbError> {
+    let member = record.id;
+    Ok(match change {
         MemberChange::SetRole(role) => {
-            // Out of the old group first: had the user both for a moment,
-            // the higher one would count.
-            directory
-                .remove_from_group(sub, record.role)
-                .await
-                .map_err(MembershipError::Directory)?;
-            if let Err(error) = directory.add_to_group(sub, role).await {
-                if let Err(undo) = directory.add_to_group(sub, record.role).await {
-                    tracing::error!(%undo, sub, "could not put the member back in their group");
-                }
-                return Err(MembershipError::Directory(error));
-            }
-            members::set_role(&mut tx, member, role).await?;
+            members::set_role(tx, member, role).await?;
             let summary = serde_json::json!({
                 "email": record.email, "before": record.role.as_str(), "after": role.as_str(),
             });
-            let after = members::Record { role, ..record };
-            ("member.role", summary, after)
+            (
+                "member.role",
+                summary,
+                members::Record {
+                    role,
+                    ..record.clone()
+                },
+            )
         }
         MemberChange::Disable | MemberChange::Enable => {
             let active = change == MemberChange::Enable;
-            if active == record.active {
-                return Ok(record);
-            }
-            if active {
-                directory.enable(sub).await
-            } else {
-                directory.disable(sub).await
-            }
-            .map_err(MembershipError::Directory)?;
-            members::set_active(&mut tx, member, active).await?;
+            members::set_active(tx, member, active).await?;
             let summary = serde_json::json!({ "email": record.email });
             let action = if active {
                 "member.enable"
             } else {
                 "member.disable"
             };
-            (action, summary, members::Record { active, ..record })
+            (
+                action,
+                summary,
+                members::Record {
+                    active,
+                    ..record.clone()
+                },
+            )
         }
         MemberChange::Remove => {
-            directory
-                .delete(sub)
-                .await
-                .map_err(MembershipError::Directory)?;
-            members::delete(&mut tx, member).await?;
+            members::delete(tx, member).await?;
             let summary =
                 serde_json::json!({ "email": record.email, "role": record.role.as_str() });
-            ("member.remove", summary, record)
+            ("member.remove", summary, record.clone())
         }
-    };
-    record_change(&mut tx, by.actor, action, member, summary).await?;
-    tx.commit().await?;
-    Ok(after)
+    })
+}
+
+/// The same change in Cognito.
+async fn apply_in_cognito(
+    directory: &Directory,
+    record: &members::Record,
+    change: MemberChange,
+) -> Result<(), MembershipError> {
+    let sub = record.cognito_sub.as_str();
+    match change {
+        MemberChange::SetRole(role) => {
+            // Out of the old group first: had the user both for a moment,
+            // the higher one would count.
+            directory.remove_from_group(sub, record.role).await?;
+            if let Err(error) = directory.add_to_group(sub, role).await {
+                if let Err(undo) = directory.add_to_group(sub, record.role).await {
+                    tracing::error!(%undo, sub, "could not put the member back in their group");
+                }
+                return Err(error.into());
+            }
+            Ok(())
+        }
+        MemberChange::Enable => Ok(directory.enable(sub).await?),
+        MemberChange::Disable => Ok(directory.disable(sub).await?),
+        MemberChange::Remove => Ok(directory.delete(sub).await?),
+    }
 }
 
 async fn record_change(

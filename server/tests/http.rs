@@ -43,6 +43,7 @@ async fn app(database_url: &str) -> Application {
         "COGNITO_USER_POOL_ID" => Some("eu-west-1_Test".to_owned()),
         "COGNITO_CLIENT_ID" => Some("client".to_owned()),
         "COGNITO_CLIENT_SECRET" => Some("secret".to_owned()),
+        "SESSION_ENCRYPTION_KEY" => Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".to_owned()),
         _ => None,
     })
     .unwrap();

@@ -21,6 +21,9 @@ pub enum SignIn {
     UnknownTenant,
     /// The tenant's admin disabled this member.
     Disabled,
+    /// The token was issued before an admin changed this member's role,
+    /// and names the old one: a fresh sign-in gets the new one.
+    StaleToken,
 }
 
 /// The state of a signed-in member's row, read on every request.
@@ -45,7 +48,12 @@ pub enum Standing {
 /// It writes for every role, ReadOnly included — keeping the mirror row
 /// current is the sign-in's bookkeeping, not a change the caller makes — so
 /// it opens its transaction without the read-only role.
-pub async fn record_sign_in(db: &Db, who: &Identity) -> Result<SignIn, DbError> {
+///
+/// The role follows the token, except that a token issued (`issued_at`,
+/// Unix seconds) before the row's last change cannot bring back another
+/// role: a sign-in racing a demotion would otherwise restore the old role
+/// on the mirror row, with the new `auth_epoch`.
+pub async fn record_sign_in(db: &Db, who: &Identity, issued_at: i64) -> Result<SignIn, DbError> {
     let mut tx = TenantTx::begin_for(&db.pool, who.tenant_id(), false).await?;
     // Row-level security shows the claim's own tenant row or nothing.
     let Some(tenant_name) = sqlx::query_scalar!("select name from tenants")
@@ -60,14 +68,21 @@ pub async fn record_sign_in(db: &Db, who: &Identity) -> Result<SignIn, DbError> 
            on conflict (tenant_id, cognito_sub) do update
               set email = excluded.email, role = excluded.role,
                   last_sign_in_at = now(), updated_at = now()
+              where members.role = excluded.role
+                 or members.changed_by_admin_at < to_timestamp($5::bigint)
            returning status, auth_epoch"#,
         who.tenant_id().as_uuid(),
         who.sub(),
         who.email(),
-        who.role().as_str()
+        who.role().as_str(),
+        issued_at
     )
-    .fetch_one(tx.conn())
+    .fetch_optional(tx.conn())
     .await?;
+    let Some(row) = row else {
+        tx.rollback().await?;
+        return Ok(SignIn::StaleToken);
+    };
     if row.status != "active" {
         // Nothing to keep: the member may not sign in.
         tx.rollback().await?;
@@ -78,6 +93,27 @@ pub async fn record_sign_in(db: &Db, who: &Identity) -> Result<SignIn, DbError> 
         tenant_name,
         auth_epoch: row.auth_epoch,
     })
+}
+
+/// After a token refresh that brought another role (a group changed in
+/// Cognito directly): moves the member's row to it, so the row and the
+/// session agree again. Refused — `false` — when the row changed after the
+/// token was issued (`issued_at`, Unix seconds), as at sign-in.
+pub async fn follow_role(db: &Db, who: &Identity, issued_at: i64) -> Result<bool, DbError> {
+    let mut tx = TenantTx::begin_for(&db.pool, who.tenant_id(), false).await?;
+    let followed = sqlx::query_scalar!(
+        r#"update members set role = $2, updated_at = now()
+           where cognito_sub = $1
+             and (role = $2 or changed_by_admin_at < to_timestamp($3::bigint))
+           returning id"#,
+        who.sub(),
+        who.role().as_str(),
+        issued_at
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    tx.commit().await?;
+    Ok(followed.is_some())
 }
 
 /// The caller's member row as it stands now.
@@ -228,12 +264,15 @@ pub async fn page(
     })
 }
 
-/// The member with this id, locked until the transaction ends.
+/// The member with this id, locked until the transaction ends. `NO KEY`:
+/// tasks may still be assigned to them meanwhile (a foreign-key check takes
+/// `KEY SHARE`), while the caller check's `FOR SHARE` of their own requests
+/// waits. A removal's `delete` takes the full lock when it gets there.
 pub async fn get_for_update(tx: &mut TenantTx, id: Uuid) -> Result<Option<Record>, DbError> {
     let row = sqlx::query_as!(
         Row,
         r#"select id, cognito_sub, email, display_name, role, status, last_sign_in_at
-           from members where id = $1 for update"#,
+           from members where id = $1 for no key update"#,
         id
     )
     .fetch_optional(tx.conn())
@@ -312,6 +351,18 @@ pub async fn set_active(tx: &mut TenantTx, id: Uuid, active: bool) -> Result<(),
          where id = $1",
         id,
         active
+    )
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Marks the row changed by an admin now (the clock's time, after the
+/// change was made in Cognito), so tokens issued before it count as older.
+pub async fn touch(tx: &mut TenantTx, id: Uuid) -> Result<(), DbError> {
+    sqlx::query!(
+        "update members set changed_by_admin_at = clock_timestamp() where id = $1",
+        id
     )
     .execute(tx.conn())
     .await?;

@@ -135,6 +135,10 @@ impl TenantTx {
     }
 }
 
+/// How long a statement waits for a row lock before it fails (SQLSTATE
+/// 55P03, answered 409).
+const LOCK_TIMEOUT: &str = "5s";
+
 /// How a transaction takes its first locks. Every transaction of a caller
 /// takes them in this one order — the tenant's row (tenant changes only),
 /// then the caller's member row, then whatever rows the work touches — so
@@ -178,9 +182,14 @@ async fn open(
 ) -> Result<(Transaction<'static, Postgres>, Option<Option<CallerRow>>), sqlx::Error> {
     let mut tx = pool.begin().await?;
     let conn: &mut PgConnection = &mut tx;
-    sqlx::query_scalar!(
-        "select set_config('app.tenant_id', $1, true)",
-        tenant.to_string()
+    // Both settings transaction-local. The lock timeout bounds how long a
+    // request waits behind another's row lock (a member change waiting for
+    // Cognito, say) before it gives up with a 409, instead of holding its
+    // pooled connection for as long as the other takes.
+    sqlx::query!(
+        "select set_config('app.tenant_id', $1, true) as tenant, set_config('lock_timeout', $2, true) as lock_timeout",
+        tenant.to_string(),
+        LOCK_TIMEOUT
     )
     .fetch_one(&mut *conn)
     .await?;

@@ -8,7 +8,7 @@ use crate::domain::TenantName;
 pub async fn rename(tx: &mut TenantTx, name: &TenantName) -> Result<Option<String>, DbError> {
     let before = sqlx::query_scalar!(
         r#"update tenants t set name = $1
-           from (select tenant_id, name from tenants for update) old
+           from (select tenant_id, name from tenants for no key update) old
            where t.tenant_id = old.tenant_id
            returning old.name as "before!""#,
         name.as_str()

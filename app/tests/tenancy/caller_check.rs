@@ -136,7 +136,26 @@ async fn a_change_to_the_caller_waits_for_their_transaction(
             .await
         }
     });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Wait until the demotion is blocked on a row lock (or give up).
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "select count(*) from pg_stat_activity
+             where datname = current_database() and wait_event_type = 'Lock'",
+        )
+        .fetch_one(db.pool_for_tests())
+        .await
+        .unwrap();
+        if waiting == 1 {
+            break;
+        }
+        assert!(!demotion.is_finished(), "the demotion did not wait");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the demotion never blocked"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert!(!demotion.is_finished(), "the demotion did not wait");
     in_flight.commit().await.unwrap();
     demotion.await.unwrap();

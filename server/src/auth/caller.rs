@@ -83,6 +83,22 @@ async fn current(auth: &Auth, session: &Session) -> Result<Option<SignedIn>, Res
                     if identity.sub() == current.identity.sub()
                         && identity.tenant_id() == current.identity.tenant_id() =>
                 {
+                    if identity.role() != current.identity.role() {
+                        match members::follow_role(&auth.db, &identity, tokens.claims.iat).await {
+                            Ok(true) => {
+                                tracing::info!(role = %identity.role(), "role changed at refresh")
+                            }
+                            Ok(false) => {
+                                tracing::info!("refreshed role is older than the member row");
+                                return end(session).await;
+                            }
+                            Err(DbError::Unavailable(_)) => return Err(unavailable()),
+                            Err(error) => {
+                                tracing::error!(error = %crate::telemetry::chain(&error), "cannot record the new role");
+                                return Err(unavailable());
+                            }
+                        }
+                    }
                     current.identity = identity;
                     current.id_token_expires_at = tokens.claims.exp;
                     if let Some(rotated) = tokens.refresh_token {

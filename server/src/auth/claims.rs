@@ -50,6 +50,7 @@ mod tests {
             token_use: "id".into(),
             nonce: None,
             exp: 0,
+            iat: 0,
             auth_time: 0,
         }
     }

@@ -96,6 +96,8 @@ enum Failure {
     NoAccess(NoAccess),
     UnknownTenant,
     Disabled,
+    /// The token predates an admin's change to the member's role.
+    StaleToken,
     /// Another member of the tenant (another Cognito user) has this email.
     EmailInUse,
     Database(DbError),
@@ -133,18 +135,20 @@ async fn sign_in(
         .ok_or(Failure::Exchange(ExchangeError::Refused(
             "no refresh token in the response".into(),
         )))?;
-    let (tenant_name, auth_epoch) = match members::record_sign_in(&auth.db, &identity).await {
-        Ok(SignIn::Recorded {
-            tenant_name,
-            auth_epoch,
-        }) => (tenant_name, auth_epoch),
-        Ok(SignIn::UnknownTenant) => return Err(Failure::UnknownTenant),
-        Ok(SignIn::Disabled) => return Err(Failure::Disabled),
-        Err(error) if error.constraint() == Some("members_email_key") => {
-            return Err(Failure::EmailInUse);
-        }
-        Err(error) => return Err(Failure::Database(error)),
-    };
+    let (tenant_name, auth_epoch) =
+        match members::record_sign_in(&auth.db, &identity, tokens.claims.iat).await {
+            Ok(SignIn::Recorded {
+                tenant_name,
+                auth_epoch,
+            }) => (tenant_name, auth_epoch),
+            Ok(SignIn::UnknownTenant) => return Err(Failure::UnknownTenant),
+            Ok(SignIn::Disabled) => return Err(Failure::Disabled),
+            Ok(SignIn::StaleToken) => return Err(Failure::StaleToken),
+            Err(error) if error.constraint() == Some("members_email_key") => {
+                return Err(Failure::EmailInUse);
+            }
+            Err(error) => return Err(Failure::Database(error)),
+        };
     // A new id for the signed-in session: whatever id the browser had
     // before (perhaps planted by someone else) is deleted (session fixation).
     session
@@ -200,6 +204,16 @@ impl Failure {
                 "Your organisation's administrator has disabled your account.",
                 &[sign_out],
             ),
+            Failure::StaleToken => {
+                tracing::info!("sign-in with a token older than the member's last role change");
+                pages::render(
+                    S::CONFLICT,
+                    "Your access changed",
+                    "An administrator changed your role while you were signing in. \
+                     Sign in again to continue with your new role.",
+                    &[pages::TRY_AGAIN],
+                )
+            }
             Failure::EmailInUse => {
                 tracing::warn!("sign-in by a second account with a member's email");
                 pages::render(

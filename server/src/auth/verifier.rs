@@ -34,6 +34,8 @@ pub struct IdClaims {
     #[serde(default)]
     pub nonce: Option<String>,
     pub exp: i64,
+    /// When the token was issued (Unix seconds).
+    pub iat: i64,
     pub auth_time: i64,
 }
 

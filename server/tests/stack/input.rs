@@ -1,4 +1,4 @@
-//! Bad input that used to reach Postgres (issue 12.4): control characters in
+//! Bad input that used to reach Postgres as a 500: control characters in
 //! the search and filter fields are a 400 naming the field, and a body over
 //! the size limit is a 413. Nothing is written either way.
 

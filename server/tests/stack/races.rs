@@ -94,14 +94,14 @@ async fn race(
 
 async fn demoted_or_disabled_admin_lands_nothing_after(db: PgConnectOptions, disable: bool) {
     let stack = &Stack::start(db, Settings::default()).await;
-    let mut ada = signed_in(&stack, "ada@acme.test", "Admin", TENANT_A).await;
+    let mut ada = signed_in(stack, "ada@acme.test", "Admin", TENANT_A).await;
     let cleo = stack
         .add_member(TENANT_A, "cleo@acme.test", "Member", true)
         .await;
     let mut landed = 0;
     for round in 0..ROUNDS {
         let email = format!("bob{round}@acme.test");
-        let bob = signed_in(&stack, &email, "Admin", TENANT_A).await;
+        let bob = signed_in(stack, &email, "Admin", TENANT_A).await;
         let bob_id = stack.member_id(TENANT_A, &email).await;
         // Bob moves Cleo in and out of Admin while Ada takes his rights away.
         let bodies = (0..IN_FLIGHT)
@@ -124,21 +124,21 @@ async fn demoted_or_disabled_admin_lands_nothing_after(db: PgConnectOptions, dis
             )
         };
         let mut ada_browser = ada.clone();
-        let against = async move { call(&stack, &mut ada_browser, endpoint, &body).await };
+        let against = async move { call(stack, &mut ada_browser, endpoint, &body).await };
         let stagger = Duration::from_millis((round as u64 % 3) * 2);
         let (replies, taken) =
-            race(&stack, &bob, "change_member_role", bodies, against, stagger).await;
+            race(stack, &bob, "change_member_role", bodies, against, stagger).await;
 
         assert_eq!(taken.status, StatusCode::OK, "{}", taken.body);
         for reply in &replies {
             // Done before the demotion, or refused after it: never a 500.
             expect_one_of(reply, &[StatusCode::OK, StatusCode::UNAUTHORIZED]);
         }
-        landed += nothing_after(&stack, &email, action, &bob_id).await;
+        landed += nothing_after(stack, &email, action, &bob_id).await;
         // Bob's session is over.
         let mut bob = bob;
         let after = call(
-            &stack,
+            stack,
             &mut bob,
             "change_member_role",
             &format!("id={cleo}&role=Member"),
@@ -148,7 +148,7 @@ async fn demoted_or_disabled_admin_lands_nothing_after(db: PgConnectOptions, dis
     }
     // Keep Ada's session in use, so the test also shows she was never
     // caught up in Bob's refusals.
-    let list = call(&stack, &mut ada, "list_members", "").await;
+    let list = call(stack, &mut ada, "list_members", "").await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     println!("{landed} of Bob's changes landed before they were stopped");
 }
@@ -180,10 +180,10 @@ async fn a_member_demoted_to_read_only_writes_nothing_after_the_demotion(
     db: PgConnectOptions,
 ) {
     let stack = &Stack::start(db, Settings::default()).await;
-    let ada = signed_in(&stack, "ada@acme.test", "Admin", TENANT_A).await;
+    let ada = signed_in(stack, "ada@acme.test", "Admin", TENANT_A).await;
     for round in 0..ROUNDS {
         let email = format!("max{round}@acme.test");
-        let max = signed_in(&stack, &email, "Member", TENANT_A).await;
+        let max = signed_in(stack, &email, "Member", TENANT_A).await;
         let max_id = stack.member_id(TENANT_A, &email).await;
         let bodies = (0..IN_FLIGHT)
             .map(|i| format!("name=Race+{round}+{i}"))
@@ -191,15 +191,15 @@ async fn a_member_demoted_to_read_only_writes_nothing_after_the_demotion(
         let mut ada_browser = ada.clone();
         let body = format!("id={max_id}&role=ReadOnly");
         let against =
-            async move { call(&stack, &mut ada_browser, "change_member_role", &body).await };
+            async move { call(stack, &mut ada_browser, "change_member_role", &body).await };
         let stagger = Duration::from_millis((round as u64 % 3) * 2);
-        let (replies, taken) = race(&stack, &max, "create_project", bodies, against, stagger).await;
+        let (replies, taken) = race(stack, &max, "create_project", bodies, against, stagger).await;
 
         assert_eq!(taken.status, StatusCode::OK, "{}", taken.body);
         for reply in &replies {
             expect_one_of(reply, &[StatusCode::OK, StatusCode::UNAUTHORIZED]);
         }
-        let landed = nothing_after(&stack, &email, "member.role", &max_id).await;
+        let landed = nothing_after(stack, &email, "member.role", &max_id).await;
         // Every project that exists was reported created, and vice versa.
         let ok = replies
             .iter()
@@ -216,9 +216,9 @@ async fn a_member_demoted_to_read_only_writes_nothing_after_the_demotion(
     }
 }
 
-/// Three Admins move members in and out of Admin at once, round after
-/// round: every reply is a success or a rule's refusal (never a 500), the
-/// tenant always keeps an Admin, and Postgres logs no deadlock.
+/// Three Admins move two members in and out of Admin at once, round after
+/// round: no reply is a 500, the three keep their role, and Postgres logs no
+/// deadlock (anywhere in the cluster while this test runs).
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn concurrent_role_changes_never_deadlock(_: PgPoolOptions, db: PgConnectOptions) {
     let log = PostgresLog::open();
@@ -227,7 +227,7 @@ async fn concurrent_role_changes_never_deadlock(_: PgPoolOptions, db: PgConnectO
     let mut ids = Vec::new();
     for name in ["ada", "al", "ann"] {
         let email = format!("{name}@acme.test");
-        admins.push(signed_in(&stack, &email, "Admin", TENANT_A).await);
+        admins.push(signed_in(stack, &email, "Admin", TENANT_A).await);
         ids.push(stack.member_id(TENANT_A, &email).await);
     }
     for name in ["cleo", "cy"] {
@@ -240,7 +240,7 @@ async fn concurrent_role_changes_never_deadlock(_: PgPoolOptions, db: PgConnectO
         // the set of Admins changes under the requests' feet.
         let calls = admins.iter().enumerate().flat_map(|(a, browser)| {
             let ids = &ids;
-            (0..4).map(move |k| {
+            (0..2).map(move |k| {
                 let target = &ids[3 + (a + k) % 2];
                 let role = if (a + k + round) % 2 == 0 {
                     "Admin"
@@ -253,12 +253,19 @@ async fn concurrent_role_changes_never_deadlock(_: PgPoolOptions, db: PgConnectO
             })
         });
         for reply in futures::future::join_all(calls).await {
-            expect_one_of(&reply, &[StatusCode::OK]);
+            // 409 would be a lock wait past its timeout: a clear answer, but
+            // not expected at this load. Never a 500.
+            expect_one_of(&reply, &[StatusCode::OK, StatusCode::CONFLICT]);
             *statuses.entry(reply.status.as_u16()).or_insert(0) += 1;
         }
     }
     let admins = "select count(*) from members where role = 'Admin' and status = 'active'";
     assert!(stack.count(TENANT_A, admins).await >= 3);
     println!("replies by status: {statuses:?}");
+    let done = statuses.get(&200).copied().unwrap_or(0);
+    assert!(
+        done * 10 >= 30 * 3 * 2 * 9,
+        "most changes should succeed: {statuses:?}"
+    );
     log.assert_no_deadlock();
 }

@@ -368,7 +368,7 @@ async fn refresh_re_derives_the_role_and_a_refused_refresh_ends_the_session(
     assert!(stack.session_ids().await.is_empty());
 }
 
-/// Issue 12.5: the app role can read every tenant's session rows, so they
+/// The app role can read every tenant's session rows (README, "Sessions at rest"), so they
 /// hold no token in clear. A signed-in session's row shows neither the
 /// refresh token Cognito issued, nor the email, nor the record's keys.
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
@@ -403,4 +403,50 @@ async fn the_stored_session_holds_no_refresh_token_in_clear(
             String::from_utf8_lossy(needle)
         );
     }
+}
+
+/// A sign-in whose token names a role the member row no longer has, and
+/// that was issued before the row's last change, is refused: it would
+/// otherwise write the old role back over a demotion that committed while
+/// the member was signing in. A token newer than the change (a group changed
+/// in the Cognito console, say) still moves the row to its role.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_token_older_than_a_role_change_cannot_bring_the_old_role_back(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let stack = Stack::start(db, Settings::default()).await;
+    // Cognito still has Bob in Admin; the row says an Admin demoted him
+    // after the token we are about to get was issued.
+    let bob = stack
+        .add_member(TENANT_A, "bob@acme.test", "Admin", true)
+        .await;
+    let demoted_later = "update members set role = 'Member', auth_epoch = auth_epoch + 1,
+                         changed_by_admin_at = now() + interval '1 minute' where id = $1::uuid";
+    stack.as_tenant(TENANT_A, demoted_later, &bob).await;
+    let row = "select role || ' ' || auth_epoch from members where id = $1::uuid";
+    let before = stack.scalar(TENANT_A, row, &bob).await;
+
+    let mut browser = Browser::default();
+    let refused = stack.sign_in(&mut browser, "bob@acme.test", "/").await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(
+        refused.body.contains("Your access changed"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(stack.scalar(TENANT_A, row, &bob).await, before);
+    assert!(stack.session_ids().await.is_empty(), "a session was kept");
+
+    // The same Cognito group, with the row's change in the past.
+    let changed_earlier = "update members set changed_by_admin_at = now() - interval '1 minute'
+                           where id = $1::uuid";
+    stack.as_tenant(TENANT_A, changed_earlier, &bob).await;
+    let mut browser = Browser::default();
+    let accepted = stack.sign_in(&mut browser, "bob@acme.test", "/").await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    assert_eq!(
+        stack.scalar(TENANT_A, row, &bob).await,
+        before.replace("Member", "Admin")
+    );
 }

@@ -1,4 +1,4 @@
-//! Streamed pages are not held back by Nagle's algorithm (issue 12.3).
+//! Streamed pages are not held back by Nagle's algorithm.
 //!
 //! An in-order streamed page is written in many small pieces. Without
 //! `TCP_NODELAY` the kernel holds each piece after the first until the

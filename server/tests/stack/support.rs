@@ -202,6 +202,18 @@ impl Stack {
         done.rows_affected()
     }
 
+    /// The text `sql` (one row, one column, `$1` bound to `bind`) reads in
+    /// `tenant`, as the owner.
+    pub async fn scalar(&self, tenant: &str, sql: &str, bind: &str) -> String {
+        let mut conn = self.owner().await;
+        let mut tx = begin_as(&mut conn, tenant).await;
+        sqlx::query_scalar(sql)
+            .bind(bind)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap()
+    }
+
     /// How many rows `sql` (a count) sees in `tenant`, read as the owner.
     pub async fn count(&self, tenant: &str, sql: &str) -> i64 {
         let mut conn = self.owner().await;
