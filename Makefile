@@ -1,6 +1,6 @@
 # Entry points. Each target is a script under scripts/ so it can be read (and
 # run) on its own.
-.PHONY: dev test build release prepare clean-db fmt setup
+.PHONY: dev test build release prepare clean-db fmt setup bench
 
 ## make dev      — local Postgres + migrations + the app at http://localhost:3000, live rebuild
 dev:
@@ -21,6 +21,11 @@ build:
 ## make release  — optimised build: target/release/server and target/site/
 release:
 	PATH="$(CURDIR)/tools/node_modules/.bin:$$PATH" cargo leptos build --release
+
+## make bench    — benchmarks: ID-token verification (criterion) and a wrk load run of the pages on the release build
+bench: release
+	cargo bench -p server
+	scripts/bench/pages.sh target/release/server
 
 ## make prepare  — regenerate .sqlx/ (offline query data) after changing SQL
 prepare:

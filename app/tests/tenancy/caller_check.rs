@@ -163,3 +163,34 @@ async fn a_change_to_the_caller_waits_for_their_transaction(
     let after = TenantTx::begin(&db, &max).await;
     assert!(matches!(after, Err(DbError::StaleCaller)), "{after:?}");
 }
+
+/// Tenant changes take turns on the tenant's row; one that waits longer
+/// than the lock timeout gives up with `Contended` (answered 409) instead of
+/// holding its connection for as long as the other change takes.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_tenant_change_waits_for_the_last_then_gives_up_at_the_lock_timeout(
+    _: PgPoolOptions,
+    opts: PgConnectOptions,
+) {
+    let db = app_db(&opts, 4);
+    let (a, b) = two_tenants(&db).await;
+    member(&db, a.id, "ada", Role::Admin, 0).await;
+    member(&db, a.id, "al", Role::Admin, 0).await;
+    member(&db, b.id, "bo", Role::Admin, 0).await;
+
+    let first = TenantTx::begin_tenant_change(&db, &caller(a.id, "ada", Role::Admin, 0))
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let second = TenantTx::begin_tenant_change(&db, &caller(a.id, "al", Role::Admin, 0)).await;
+    let waited = started.elapsed();
+    assert!(matches!(second, Err(DbError::Contended(_))), "{second:?}");
+    assert!(waited >= Duration::from_secs(4), "gave up after {waited:?}");
+    // Another tenant's changes never wait for this one.
+    let other = TenantTx::begin_tenant_change(&db, &caller(b.id, "bo", Role::Admin, 0)).await;
+    assert!(other.is_ok(), "{other:?}");
+    // Ordinary work in the same tenant does not wait either.
+    let ordinary = TenantTx::begin(&db, &caller(a.id, "al", Role::Admin, 0)).await;
+    assert!(ordinary.is_ok(), "{ordinary:?}");
+    first.commit().await.unwrap();
+}
