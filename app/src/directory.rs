@@ -8,7 +8,7 @@
 use crate::identity::TenantId;
 use crate::role::Role;
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, DeliveryMediumType};
 use thiserror::Error;
 
@@ -301,17 +301,23 @@ impl ClientAttributes {
     }
 }
 
-fn failed<E: ProvideErrorMetadata, R>(
-    operation: &'static str,
-    error: SdkError<E, R>,
-) -> DirectoryError {
+fn failed<E, R>(operation: &'static str, error: SdkError<E, R>) -> DirectoryError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
     let (code, message) = match error.as_service_error() {
         Some(service) => (
             service.code().unwrap_or("Unknown").to_owned(),
             service.message().unwrap_or_default().to_owned(),
         ),
-        // Not an answer from Cognito: timeout, connection, signing.
-        None => ("Unreachable".to_owned(), format!("{error}")),
+        // Not an answer from Cognito: timeout, connection, signing. The
+        // SDK's own Display says only "dispatch failure"; the context
+        // names the cause (connection refused, timed out, …).
+        None => (
+            "Unreachable".to_owned(),
+            DisplayErrorContext(&error).to_string(),
+        ),
     };
     if code == "UserNotFoundException" {
         return DirectoryError::NoSuchUser;

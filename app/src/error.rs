@@ -1,6 +1,12 @@
 //! The error every server function returns: what went wrong, in words a page
-//! can show, without internals.
+//! can show, without internals — and, in one table ([`AppError::status`]),
+//! the HTTP status each kind of error is answered with.
+//!
+//! On the server, the lower layers' errors become an `AppError` through the
+//! `From` impls below, which is also where an unexpected one is logged, once,
+//! with its whole chain of causes.
 
+use crate::policy::Refusal;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -12,10 +18,9 @@ pub enum AppError {
     Unauthorized,
     #[error("Your role does not allow this.")]
     Forbidden,
-    /// Refused by a rule the message names (e.g. "You cannot change your
-    /// own account.").
+    /// Refused by one of the member-management rules.
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
     #[error("Not found.")]
     NotFound,
     /// Bad input: the message says why, and `field` names the form field it
@@ -25,6 +30,10 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
+    /// The input is fine but already taken (an email in use), next to its
+    /// field like `Invalid`.
+    #[error("{message}")]
+    Taken { field: String, message: String },
     /// A concurrent change got in the way; nothing was changed.
     #[error("Someone else was changing this at the same moment. Try again.")]
     Contended,
@@ -35,6 +44,46 @@ pub enum AppError {
     Internal,
 }
 
+impl AppError {
+    /// The HTTP status this error is answered with: the one table, applied
+    /// to every server function's error response by the server.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid { .. } => 400,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden | AppError::Refused(_) => 403,
+            AppError::NotFound => 404,
+            AppError::Taken { .. } | AppError::Contended => 409,
+            AppError::Internal => 500,
+            AppError::Unavailable => 503,
+        }
+    }
+
+    /// Bad input for the form field `field`.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
+    }
+
+    /// The form field this error belongs next to, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid {
+                field: Some(field), ..
+            }
+            | AppError::Taken { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The message for one form field, if this error is about it.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        (self.field() == Some(name)).then(|| self.to_string())
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -43,79 +92,111 @@ impl FromServerFnError for AppError {
             // A request that never reached the server, or a reply that did not
             // arrive: most often the network.
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unavailable,
-            // Arguments the server could not read: a hand-made request.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
-                // On the server this is a request it could not read: 400,
-                // not the 500 an error response gets by default.
-                #[cfg(feature = "ssr")]
-                set_status(http::StatusCode::BAD_REQUEST);
-                AppError::Invalid {
-                    field: None,
-                    message: "The request was malformed.".into(),
-                }
-            }
+            // Arguments the server could not read: a hand-made request (400).
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => AppError::Invalid {
+                field: None,
+                message: "The request was malformed.".into(),
+            },
             _ => AppError::Internal,
         }
     }
+}
+
+/// An error and its causes on one line, for logs: "a: b: c".
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 #[cfg(feature = "ssr")]
 impl From<crate::db::DbError> for AppError {
     fn from(error: crate::db::DbError) -> Self {
         use crate::db::DbError;
-        use http::StatusCode;
-        let (status, app_error) = match error {
-            DbError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable),
-            DbError::Forbidden(_) => (StatusCode::FORBIDDEN, AppError::Forbidden),
+        match error {
+            DbError::Unavailable(source) => {
+                tracing::warn!(error = %chain(&source), "database unavailable");
+                AppError::Unavailable
+            }
+            DbError::Forbidden(source) => {
+                tracing::warn!(error = %chain(&source), "the database refused the statement");
+                AppError::Forbidden
+            }
             // What the next request would get: the session check ends the
             // session whose member row moved on.
-            DbError::StaleCaller => (StatusCode::UNAUTHORIZED, AppError::Unauthorized),
+            DbError::StaleCaller => AppError::Unauthorized,
             DbError::Contended(source) => {
-                tracing::warn!(error = %source, "concurrent change; answered 409");
-                (StatusCode::CONFLICT, AppError::Contended)
+                tracing::warn!(error = %chain(&source), "concurrent change; answered 409");
+                AppError::Contended
             }
             other => {
-                tracing::error!(error = %other, "database error");
-                (StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal)
+                tracing::error!(error = %chain(&other), "unexpected database error");
+                AppError::Internal
             }
-        };
-        set_status(status);
-        app_error
-    }
-}
-
-impl AppError {
-    /// The message for one form field, if this error is about it.
-    pub fn for_field(&self, name: &str) -> Option<String> {
-        match self {
-            AppError::Invalid {
-                field: Some(field),
-                message,
-            } if field == name => Some(message.clone()),
-            _ => None,
         }
     }
 }
 
-/// Sets the status of the server function's response, unless the call is a
-/// plain form post (a browser without JavaScript): that one is answered with
-/// a redirect back to the page, carrying the error in the URL for the page
-/// to show, and an error status would turn the redirect into a bare error.
 #[cfg(feature = "ssr")]
-pub(crate) fn set_status(status: http::StatusCode) {
-    use leptos::prelude::use_context;
-    let plain_form_post = use_context::<http::request::Parts>().is_some_and(|request| {
-        request.method == http::Method::POST
-            && request
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|accept| accept.to_str().ok())
-                .is_some_and(|accept| accept.contains("text/html"))
-    });
-    if plain_form_post {
-        return;
+impl From<crate::membership::MembershipError> for AppError {
+    fn from(error: crate::membership::MembershipError) -> Self {
+        use crate::directory::DirectoryError;
+        use crate::membership::MembershipError;
+        match error {
+            MembershipError::Refused(refusal) => AppError::Refused(refusal),
+            // The member, or their Cognito user, is not there (any more).
+            MembershipError::NotFound | MembershipError::Directory(DirectoryError::NoSuchUser) => {
+                AppError::NotFound
+            }
+            // One message whether the email is in this tenant or another.
+            MembershipError::EmailTaken => AppError::Taken {
+                field: "email".into(),
+                message: "This email address cannot be added. If the person should join, \
+                          ask them for another address or contact support."
+                    .into(),
+            },
+            MembershipError::Directory(error) => {
+                tracing::error!(error = %chain(&error), "Cognito admin call failed");
+                AppError::Unavailable
+            }
+            MembershipError::Db(error) => error.into(),
+        }
     }
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(status);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_its_status() {
+        let refused = AppError::Refused(Refusal::LastAdmin);
+        assert_eq!(refused.status(), 403);
+        assert_eq!(refused.to_string(), Refusal::LastAdmin.to_string());
+        assert_eq!(AppError::invalid("q", "bad").status(), 400);
+        let taken = AppError::Taken {
+            field: "email".into(),
+            message: "taken".into(),
+        };
+        assert_eq!(taken.status(), 409);
+        assert_eq!(taken.for_field("email").as_deref(), Some("taken"));
+        assert_eq!(AppError::invalid("q", "bad").for_field("email"), None);
+        let malformed = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into()));
+        assert_eq!(malformed.status(), 400);
+        assert_eq!(malformed.field(), None);
+    }
+
+    #[test]
+    fn a_chain_names_every_cause() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("outer")]
+        struct Outer(#[source] std::io::Error);
+        let error = Outer(std::io::Error::other("root cause"));
+        assert_eq!(chain(&error), "outer: root cause");
     }
 }

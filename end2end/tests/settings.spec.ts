@@ -115,7 +115,8 @@ test("a SuperUser is not offered the Admin role, and a forged request for it is 
     return { status: response.status, body: await response.text() };
   }, email);
   expect(forged.status).toBe(403);
-  expect(forged.body).toContain("You cannot give a role above your own.");
+  // The rule that refused it, by name; the page shows its sentence.
+  expect(JSON.parse(forged.body)).toEqual({ Refused: "AboveOwnRole" });
   const outbox = await (await fetch(`${cognito}/_dev/outbox?to=${encodeURIComponent(email)}`)).json();
   expect(outbox.messages).toHaveLength(0);
 });

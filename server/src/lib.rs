@@ -13,5 +13,6 @@ pub mod config;
 pub mod guard;
 pub mod headers;
 pub mod routes;
+pub mod server_fns;
 pub mod startup;
 pub mod telemetry;

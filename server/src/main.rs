@@ -80,7 +80,7 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // The whole chain, so "could not connect" says why.
-            eprintln!("error: {}", telemetry::chain(error.as_ref()));
+            eprintln!("error: {}", app::error::chain(error.as_ref()));
             ExitCode::FAILURE
         }
     }

@@ -9,6 +9,7 @@ use crate::config::ServeConfig;
 use crate::guard::{self, AllowedOrigin};
 use crate::headers::{self, CspSources};
 use crate::routes;
+use crate::server_fns;
 use app::db::{Db, system};
 use app::directory::{Directory, DirectoryError};
 use axum::serve::ListenerExt;
@@ -88,7 +89,7 @@ impl Application {
             let db = db.clone();
             async move {
                 if let Err(error) = db.ping().await {
-                    tracing::warn!(error = %crate::telemetry::chain(&error), "database not reachable at start-up");
+                    tracing::warn!(error = %app::error::chain(&error), "database not reachable at start-up");
                 }
             }
         });
@@ -241,6 +242,7 @@ pub fn router(state: AppState) -> Router {
         // before they are read (the server functions would otherwise read
         // any size into memory).
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(server_fns::error_status))
         // Innermost first: the caller needs the session; the cross-site check
         // runs before either; every response gets the headers.
         .layer(middleware::from_fn_with_state(auth, auth::caller::resolve))

@@ -3,7 +3,6 @@
 //! `RUST_LOG` sets the filter; `LOG_FORMAT` is `text` (default) or `json`.
 //! Every request runs in a span carrying its request id (see `startup`).
 
-use std::error::Error;
 use tracing_subscriber::{EnvFilter, layer::SubscriberExt, util::SubscriberInitExt};
 
 const DEFAULT_FILTER: &str = "info,server=debug,app=debug,sqlx=warn,tower_http=info";
@@ -26,16 +25,4 @@ pub fn init() -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// An error and its causes on one line, for logs: "a: b: c".
-pub fn chain(error: &(dyn Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

@@ -51,7 +51,7 @@ pub(crate) enum Need {
 pub(crate) async fn authorize(need: Need) -> Result<crate::identity::SignedIn, AppError> {
     let caller = leptos_axum::extract::<crate::identity::SignedIn>()
         .await
-        .map_err(|_| refuse(http::StatusCode::UNAUTHORIZED, AppError::Unauthorized))?;
+        .map_err(|_| AppError::Unauthorized)?;
     let role = caller.identity.role();
     let allowed = match need {
         Need::Read => true,
@@ -62,7 +62,7 @@ pub(crate) async fn authorize(need: Need) -> Result<crate::identity::SignedIn, A
     };
     if !allowed {
         tracing::info!(%role, ?need, "refused: role does not allow this");
-        return Err(refuse(http::StatusCode::FORBIDDEN, AppError::Forbidden));
+        return Err(AppError::Forbidden);
     }
     Ok(caller)
 }
@@ -113,30 +113,15 @@ pub(crate) async fn audit(
     Ok(crate::db::audit::record(tx, &caller.identity, entry).await?)
 }
 
-/// Sets the response status for an error the server function returns.
-#[cfg(feature = "ssr")]
-pub(crate) fn refuse(status: http::StatusCode, error: AppError) -> AppError {
-    crate::error::set_status(status);
-    error
-}
-
 /// No such row in the caller's tenant: 404.
 #[cfg(feature = "ssr")]
 pub(crate) fn not_found() -> AppError {
-    refuse(http::StatusCode::NOT_FOUND, AppError::NotFound)
+    AppError::NotFound
 }
 
 /// Input for the form field `field` that failed validation: 400, with the
 /// message for the person next to that field.
 #[cfg(feature = "ssr")]
 pub(crate) fn invalid(field: &'static str) -> impl Fn(crate::domain::InputError) -> AppError {
-    move |error| {
-        refuse(
-            http::StatusCode::BAD_REQUEST,
-            AppError::Invalid {
-                field: Some(field.to_owned()),
-                message: error.to_string(),
-            },
-        )
-    }
+    move |error| AppError::invalid(field, error.to_string())
 }

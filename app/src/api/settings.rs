@@ -4,7 +4,7 @@
 //! offered (see `crate::policy` and `crate::membership`).
 
 #[cfg(feature = "ssr")]
-use super::{Need, authorize, invalid, not_found, refuse, tenant_change_tx, tenant_tx};
+use super::{Need, authorize, invalid, not_found, tenant_change_tx, tenant_tx};
 use crate::error::AppError;
 use crate::model::{AuditEntry, MemberDetail, MemberList, Paged};
 use leptos::prelude::*;
@@ -59,9 +59,8 @@ pub async fn invite_member(
     let name = DisplayName::parse(&name).map_err(invalid("name"))?;
     let role = parse_role(&role)?;
     let tx = tenant_change_tx(&caller).await?;
-    let record = membership::invite(&directory()?, tx, requester(&caller), &email, &name, role)
-        .await
-        .map_err(membership_error)?;
+    let record =
+        membership::invite(&directory()?, tx, requester(&caller), &email, &name, role).await?;
     Ok(record.detail(caller.identity.sub()))
 }
 
@@ -161,9 +160,7 @@ async fn change_member(
     let caller = authorize(Need::ManageMembers).await?;
     let change = change()?;
     let tx = tenant_change_tx(&caller).await?;
-    let record = membership::change(&directory()?, tx, requester(&caller), id, change)
-        .await
-        .map_err(membership_error)?;
+    let record = membership::change(&directory()?, tx, requester(&caller), id, change).await?;
     Ok(record.detail(caller.identity.sub()))
 }
 
@@ -178,15 +175,8 @@ fn requester(caller: &crate::identity::SignedIn) -> crate::membership::Requester
 /// A role from a form: one of the four group names, exactly.
 #[cfg(feature = "ssr")]
 fn parse_role(raw: &str) -> Result<crate::role::Role, AppError> {
-    crate::role::Role::from_group(raw.trim()).ok_or_else(|| {
-        refuse(
-            http::StatusCode::BAD_REQUEST,
-            AppError::Invalid {
-                field: Some("role".into()),
-                message: "Choose a role.".into(),
-            },
-        )
-    })
+    crate::role::Role::from_group(raw.trim())
+        .ok_or_else(|| AppError::invalid("role", "Choose a role."))
 }
 
 #[cfg(feature = "ssr")]
@@ -195,32 +185,4 @@ fn directory() -> Result<crate::directory::Directory, AppError> {
         tracing::error!("no user directory in the server function's context");
         AppError::Internal
     })
-}
-
-#[cfg(feature = "ssr")]
-fn membership_error(error: crate::membership::MembershipError) -> AppError {
-    use crate::membership::MembershipError;
-    use http::StatusCode;
-    match error {
-        MembershipError::Refused(refusal) => refuse(
-            StatusCode::FORBIDDEN,
-            AppError::Refused(refusal.to_string()),
-        ),
-        MembershipError::NotFound => not_found(),
-        // One message whether the email is in this tenant or another.
-        MembershipError::EmailTaken => refuse(
-            StatusCode::CONFLICT,
-            AppError::Invalid {
-                field: Some("email".into()),
-                message: "This email address cannot be added. If the person should join, \
-                          ask them for another address or contact support."
-                    .into(),
-            },
-        ),
-        MembershipError::Directory(error) => {
-            tracing::error!(%error, "Cognito admin call failed");
-            refuse(StatusCode::SERVICE_UNAVAILABLE, AppError::Unavailable)
-        }
-        MembershipError::Db(error) => error.into(),
-    }
 }

@@ -92,15 +92,8 @@ pub async fn assign_task(id: Uuid, #[server(default)] assignee: String) -> Resul
     use crate::db::{members, tasks};
 
     let caller = authorize(Need::Write).await?;
-    let no_such_member = || {
-        super::refuse(
-            http::StatusCode::BAD_REQUEST,
-            AppError::Invalid {
-                field: Some("assignee".into()),
-                message: "Choose an active member of your organisation.".into(),
-            },
-        )
-    };
+    let no_such_member =
+        || AppError::invalid("assignee", "Choose an active member of your organisation.");
     let assignee = match assignee.trim() {
         "" => None,
         raw => Some(Uuid::parse_str(raw).map_err(|_| no_such_member())?),

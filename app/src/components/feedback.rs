@@ -107,7 +107,7 @@ pub fn FeedbackLine(
                 <p class="notice" role="status" id=id>{message}</p>
             }
             .into_any(),
-            Err(AppError::Invalid { field: Some(_), .. }) if fields_inline => view! {
+            Err(error) if fields_inline && error.field().is_some() => view! {
                 <p class="error" role="alert" id=id>"Check the form: one field needs attention."</p>
             }
             .into_any(),

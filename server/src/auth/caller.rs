@@ -94,7 +94,7 @@ async fn current(auth: &Auth, session: &Session) -> Result<Option<SignedIn>, Res
                             }
                             Err(DbError::Unavailable(_)) => return Err(unavailable()),
                             Err(error) => {
-                                tracing::error!(error = %crate::telemetry::chain(&error), "cannot record the new role");
+                                tracing::error!(error = %app::error::chain(&error), "cannot record the new role");
                                 return Err(unavailable());
                             }
                         }
@@ -136,7 +136,7 @@ async fn current(auth: &Auth, session: &Session) -> Result<Option<SignedIn>, Res
         }
         Err(DbError::Unavailable(_)) => return Err(unavailable()),
         Err(error) => {
-            tracing::error!(error = %crate::telemetry::chain(&error), "cannot check the member");
+            tracing::error!(error = %app::error::chain(&error), "cannot check the member");
             return Err(unavailable());
         }
     }

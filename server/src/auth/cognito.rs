@@ -248,7 +248,7 @@ where
         {
             ExchangeError::Refused(response.to_string())
         }
-        other => ExchangeError::Unreachable(crate::telemetry::chain(&other)),
+        other => ExchangeError::Unreachable(app::error::chain(&other)),
     }
 }
 

@@ -274,7 +274,7 @@ impl Failure {
                 )
             }
             Failure::Database(error) => {
-                tracing::error!(error = %crate::telemetry::chain(&error), "sign-in bookkeeping failed");
+                tracing::error!(error = %app::error::chain(&error), "sign-in bookkeeping failed");
                 pages::render(
                     S::SERVICE_UNAVAILABLE,
                     "Sign-in is unavailable",

@@ -15,7 +15,7 @@ pub async fn healthz(State(db): State<Db>) -> impl IntoResponse {
     let (status, body) = match db.ping().await {
         Ok(()) => (StatusCode::OK, json!({ "status": "ok", "database": "ok" })),
         Err(error) => {
-            tracing::warn!(error = %crate::telemetry::chain(&error), "health check failed");
+            tracing::warn!(error = %app::error::chain(&error), "health check failed");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 json!({ "status": "unavailable", "database": "unreachable" }),

@@ -172,7 +172,11 @@ async fn nobody_changes_their_own_account(_: PgPoolOptions, db: PgConnectOptions
                 "{role}: {}",
                 reply.body
             );
-            assert!(reply.body.contains("your own account"), "{}", reply.body);
+            assert!(
+                reply.body.contains(r#""Refused":"OwnAccount""#),
+                "{}",
+                reply.body
+            );
         }
         let before = state(&stack).await;
         for (endpoint, body) in [
@@ -500,7 +504,7 @@ async fn two_admins_demoting_each_other_leave_one_admin(_: PgPoolOptions, db: Pg
     match lost.status {
         StatusCode::FORBIDDEN => {
             assert!(
-                lost.body.contains("at least one active Admin"),
+                lost.body.contains(r#""Refused":"LastAdmin""#),
                 "{}",
                 lost.body
             )
