@@ -15,6 +15,7 @@
 //!   the repositories, which take `&mut TenantTx`.
 
 pub mod api;
+pub mod audit_action;
 pub mod components;
 pub mod domain;
 pub mod error;

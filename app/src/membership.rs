@@ -6,6 +6,7 @@
 //! Cognito calls cannot join a database transaction, so each multi-step
 //! change undoes what it did when a later step fails: no half-made member.
 
+use crate::audit_action::AuditAction;
 use crate::db::{DbError, TenantChangeTx, audit, members};
 use crate::directory::{Directory, DirectoryError};
 use crate::domain::{DisplayName, Email};
@@ -70,7 +71,14 @@ pub async fn invite(
             .map_err(MembershipError::Directory)?;
         let record = members::insert(&mut tx, &sub, email.as_str(), name.as_str(), role).await?;
         let summary = serde_json::json!({ "email": record.email, "role": role.as_str() });
-        record_change(&mut tx, by.actor, "member.invite", record.id, summary).await?;
+        record_change(
+            &mut tx,
+            by.actor,
+            AuditAction::MemberInvite,
+            record.id,
+            summary,
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, MembershipError>(record)
     }
@@ -144,7 +152,7 @@ async fn write_mirror(
     tx: &mut TenantChangeTx,
     record: &members::Record,
     change: MemberChange,
-) -> Result<(&'static str, serde_json::Value, members::Record), DbError> {
+) -> Result<(AuditAction, serde_json::Value, members::Record), DbError> {
     let member = record.id;
     Ok(match change {
         MemberChange::SetRole(role) => {
@@ -153,7 +161,7 @@ async fn write_mirror(
                 "email": record.email, "before": record.role.as_str(), "after": role.as_str(),
             });
             (
-                "member.role",
+                AuditAction::MemberRole,
                 summary,
                 members::Record {
                     role,
@@ -166,9 +174,9 @@ async fn write_mirror(
             members::set_active(tx, member, active).await?;
             let summary = serde_json::json!({ "email": record.email });
             let action = if active {
-                "member.enable"
+                AuditAction::MemberEnable
             } else {
-                "member.disable"
+                AuditAction::MemberDisable
             };
             (
                 action,
@@ -183,7 +191,7 @@ async fn write_mirror(
             members::delete(tx, member).await?;
             let summary =
                 serde_json::json!({ "email": record.email, "role": record.role.as_str() });
-            ("member.remove", summary, record.clone())
+            (AuditAction::MemberRemove, summary, record.clone())
         }
     })
 }
@@ -217,13 +225,12 @@ async fn apply_in_cognito(
 async fn record_change(
     tx: &mut TenantChangeTx,
     actor: audit::Actor<'_>,
-    action: &str,
+    action: AuditAction,
     member: Uuid,
     summary: serde_json::Value,
 ) -> Result<(), DbError> {
     let entry = audit::Entry {
         action,
-        target_type: "member",
         target_id: Some(member.to_string()),
         summary,
     };

@@ -99,14 +99,12 @@ fn db() -> Result<crate::db::Db, AppError> {
 pub(crate) async fn audit(
     tx: &mut crate::db::TenantTx,
     caller: &crate::identity::SignedIn,
-    action: &str,
-    target_type: &str,
+    action: crate::audit_action::AuditAction,
     target_id: uuid::Uuid,
     summary: serde_json::Value,
 ) -> Result<(), AppError> {
     let entry = crate::db::audit::Entry {
         action,
-        target_type,
         target_id: Some(target_id.to_string()),
         summary,
     };

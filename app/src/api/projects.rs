@@ -3,6 +3,8 @@
 
 #[cfg(feature = "ssr")]
 use super::{Need, audit, authorize, invalid, not_found, tenant_tx};
+#[cfg(feature = "ssr")]
+use crate::audit_action::AuditAction;
 use crate::error::AppError;
 use crate::model::{Paged, Project, ProjectDetail};
 use leptos::prelude::*;
@@ -75,8 +77,7 @@ pub async fn create_project(
     audit(
         &mut tx,
         &caller,
-        "project.create",
-        "project",
+        AuditAction::ProjectCreate,
         project.id,
         summary,
     )
@@ -109,7 +110,7 @@ pub async fn update_project(
         "before": { "name": before.name, "description": before.description },
         "after": { "name": after.name, "description": after.description },
     });
-    audit(&mut tx, &caller, "project.update", "project", id, summary).await?;
+    audit(&mut tx, &caller, AuditAction::ProjectUpdate, id, summary).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -133,12 +134,12 @@ pub async fn set_project_archived(id: Uuid, archived: bool) -> Result<Project, A
         .await?
         .ok_or_else(not_found)?;
     let action = if archived {
-        "project.archive"
+        AuditAction::ProjectArchive
     } else {
-        "project.restore"
+        AuditAction::ProjectRestore
     };
     let summary = serde_json::json!({ "name": after.name });
-    audit(&mut tx, &caller, action, "project", id, summary).await?;
+    audit(&mut tx, &caller, action, id, summary).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -159,7 +160,7 @@ pub async fn delete_project(id: Uuid) -> Result<(), AppError> {
         return Err(not_found());
     }
     let summary = serde_json::json!({ "name": project.name, "tasks": task_count });
-    audit(&mut tx, &caller, "project.delete", "project", id, summary).await?;
+    audit(&mut tx, &caller, AuditAction::ProjectDelete, id, summary).await?;
     tx.commit().await?;
     // The project's page is gone: go to the list, with or without JavaScript.
     leptos_axum::redirect("/projects");

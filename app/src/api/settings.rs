@@ -109,8 +109,7 @@ pub async fn rename_tenant(#[server(default)] name: String) -> Result<String, Ap
         .ok_or_else(not_found)?;
     let tenant = tx.tenant_id().to_string();
     let entry = audit::Entry {
-        action: "tenant.rename",
-        target_type: "tenant",
+        action: crate::audit_action::AuditAction::TenantRename,
         target_id: Some(tenant),
         summary: serde_json::json!({ "before": before, "after": name.as_str() }),
     };
@@ -127,6 +126,7 @@ pub async fn list_audit(
     #[server(default)] actor: String,
     #[server(default)] action: String,
 ) -> Result<Paged<AuditEntry>, AppError> {
+    use crate::audit_action::ActionFilter;
     use crate::db::audit;
     use crate::domain::FilterText;
     use crate::model::PageRequest;
@@ -134,9 +134,16 @@ pub async fn list_audit(
     let caller = authorize(Need::ManageMembers).await?;
     let actor = FilterText::parse(&actor).map_err(invalid("actor"))?;
     let action = FilterText::parse(&action).map_err(invalid("action"))?;
+    let action = match action.non_empty() {
+        None => None,
+        Some(value) => Some(
+            ActionFilter::parse(value)
+                .ok_or_else(|| AppError::invalid("action", "Choose an action from the list."))?,
+        ),
+    };
     let filter = audit::Filter {
         actor: actor.non_empty().map(str::to_owned),
-        action: action.non_empty().map(str::to_owned),
+        action,
     };
     let mut tx = tenant_tx(&caller).await?;
     let entries = audit::page(

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "ssr")]
 use super::{Need, audit, authorize, invalid, not_found, tenant_tx};
+#[cfg(feature = "ssr")]
+use crate::audit_action::AuditAction;
 use crate::error::AppError;
 use crate::model::Task;
 use leptos::prelude::*;
@@ -26,7 +28,7 @@ pub async fn create_task(
         .await?
         .ok_or_else(not_found)?;
     let summary = serde_json::json!({ "project_id": project_id, "title": task.title });
-    audit(&mut tx, &caller, "task.create", "task", task.id, summary).await?;
+    audit(&mut tx, &caller, AuditAction::TaskCreate, task.id, summary).await?;
     tx.commit().await?;
     Ok(task)
 }
@@ -55,7 +57,7 @@ pub async fn update_task(
         "before": { "title": before.title, "description": before.description },
         "after": { "title": after.title, "description": after.description },
     });
-    audit(&mut tx, &caller, "task.update", "task", id, summary).await?;
+    audit(&mut tx, &caller, AuditAction::TaskUpdate, id, summary).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -78,9 +80,13 @@ pub async fn set_task_done(id: Uuid, done: bool) -> Result<Task, AppError> {
     let after = tasks::set_done(&mut tx, id, done)
         .await?
         .ok_or_else(not_found)?;
-    let action = if done { "task.complete" } else { "task.reopen" };
+    let action = if done {
+        AuditAction::TaskComplete
+    } else {
+        AuditAction::TaskReopen
+    };
     let summary = serde_json::json!({ "title": after.title });
-    audit(&mut tx, &caller, action, "task", id, summary).await?;
+    audit(&mut tx, &caller, action, id, summary).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -117,7 +123,7 @@ pub async fn assign_task(id: Uuid, #[server(default)] assignee: String) -> Resul
         "before": before.assignee_id,
         "after": after.assignee_id,
     });
-    audit(&mut tx, &caller, "task.assign", "task", id, summary).await?;
+    audit(&mut tx, &caller, AuditAction::TaskAssign, id, summary).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -136,7 +142,7 @@ pub async fn delete_task(id: Uuid) -> Result<(), AppError> {
         return Err(not_found());
     }
     let summary = serde_json::json!({ "project_id": task.project_id, "title": task.title });
-    audit(&mut tx, &caller, "task.delete", "task", id, summary).await?;
+    audit(&mut tx, &caller, AuditAction::TaskDelete, id, summary).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! transaction, so a change and its record commit or roll back together.
 
 use super::{DbError, TenantTx};
+use crate::audit_action::{ActionFilter, AuditAction};
 use crate::identity::Identity;
 use crate::model::{AuditEntry, PageRequest, Paged};
 
@@ -31,10 +32,8 @@ impl<'a> From<&'a Identity> for Actor<'a> {
 }
 
 /// What happened, to what.
-pub struct Entry<'a> {
-    /// `<target>.<verb>`, e.g. `project.create`.
-    pub action: &'a str,
-    pub target_type: &'a str,
+pub struct Entry {
+    pub action: AuditAction,
     pub target_id: Option<String>,
     /// A short before/after summary.
     pub summary: serde_json::Value,
@@ -43,7 +42,7 @@ pub struct Entry<'a> {
 pub async fn record(
     tx: &mut TenantTx,
     actor: impl Into<Actor<'_>>,
-    entry: Entry<'_>,
+    entry: Entry,
 ) -> Result<(), DbError> {
     let actor = actor.into();
     sqlx::query!(
@@ -52,8 +51,8 @@ pub async fn record(
         tx.tenant_id().as_uuid(),
         actor.sub,
         actor.email,
-        entry.action,
-        entry.target_type,
+        entry.action.as_str(),
+        entry.action.target().as_str(),
         entry.target_id,
         entry.summary
     )
@@ -67,9 +66,8 @@ pub async fn record(
 pub struct Filter {
     /// The actor's email, exactly (any case).
     pub actor: Option<String>,
-    /// The action, exactly (`member.role`), or a prefix ending in a dot
-    /// (`member.`).
-    pub action: Option<String>,
+    /// One action, or every action on one kind of target.
+    pub action: Option<ActionFilter>,
 }
 
 /// One page of the tenant's audit log, newest first.
@@ -78,20 +76,19 @@ pub async fn page(
     filter: &Filter,
     page: PageRequest,
 ) -> Result<Paged<AuditEntry>, DbError> {
-    let action_prefix = filter
-        .action
-        .as_deref()
-        .filter(|a| a.ends_with('.'))
-        .map(|a| format!("{}%", super::like_pattern(a).trim_matches('%')));
-    let action_exact = filter.action.as_deref().filter(|a| !a.ends_with('.'));
+    let (action_exact, target) = match filter.action {
+        Some(ActionFilter::Exact(action)) => (Some(action.as_str()), None),
+        Some(ActionFilter::Target(target)) => (None, Some(target.as_str())),
+        None => (None, None),
+    };
     let total = sqlx::query_scalar!(
         r#"select count(*) as "count!" from audit_log
            where ($1::text is null or lower(actor_email) = lower($1))
              and ($2::text is null or action = $2)
-             and ($3::text is null or action like $3)"#,
+             and ($3::text is null or target_type = $3)"#,
         filter.actor.as_deref(),
         action_exact,
-        action_prefix.as_deref()
+        target
     )
     .fetch_one(tx.conn())
     .await?;
@@ -101,12 +98,12 @@ pub async fn page(
            from audit_log
            where ($1::text is null or lower(actor_email) = lower($1))
              and ($2::text is null or action = $2)
-             and ($3::text is null or action like $3)
+             and ($3::text is null or target_type = $3)
            order by at desc, id desc
            limit $4 offset $5"#,
         filter.actor.as_deref(),
         action_exact,
-        action_prefix.as_deref(),
+        target,
         page.limit(),
         page.offset()
     )

@@ -56,8 +56,7 @@ pub async fn begin_new_tenant(
     .execute(tx.conn())
     .await?;
     let entry = super::audit::Entry {
-        action: "tenant.create",
-        target_type: "tenant",
+        action: crate::audit_action::AuditAction::TenantCreate,
         target_id: Some(tenant.to_string()),
         summary: serde_json::json!({ "name": name.as_str() }),
     };

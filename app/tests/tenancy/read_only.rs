@@ -72,8 +72,7 @@ async fn read_only_cannot_write_even_without_the_servers_role_check(
     refused!(tx => tasks::assign(tx, a.task.id, None));
     refused!(tx => tasks::delete(tx, a.task.id));
     refused!(tx => audit::record(tx, &reader, audit::Entry {
-        action: "project.update",
-        target_type: "project",
+        action: app::audit_action::AuditAction::ProjectUpdate,
         target_id: None,
         summary: serde_json::json!({}),
     }));

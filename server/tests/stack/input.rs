@@ -48,6 +48,24 @@ async fn control_characters_in_searches_and_filters_are_refused_by_field(
             );
         }
     }
+    // An action the log does not know is refused too (it names one of
+    // the page's choices, or nothing).
+    for unknown in ["member.%25", "project", "anything"] {
+        let reply = call(
+            &stack,
+            &mut ada,
+            "list_audit",
+            &format!("page=0&action={unknown}"),
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{unknown}: {}",
+            reply.body
+        );
+        assert!(reply.body.contains(r#""field":"action""#), "{}", reply.body);
+    }
     // The same fields with ordinary text still work.
     for (endpoint, body) in [
         ("list_projects", "page=0&search=rocket"),

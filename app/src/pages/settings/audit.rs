@@ -3,23 +3,20 @@
 
 use super::{SettingsFrame, when};
 use crate::api::list_audit;
+use crate::audit_action::{AuditAction, AuditTarget};
 use crate::components::pager::{Pager, page_query};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// The actions the filter offers; `member.` and the like match a prefix.
-const ACTIONS: &[(&str, &str)] = &[
-    ("", "All actions"),
-    ("member.", "Any member change"),
-    ("member.invite", "Member added"),
-    ("member.role", "Role changed"),
-    ("member.disable", "Member disabled"),
-    ("member.enable", "Member enabled"),
-    ("member.remove", "Member removed"),
-    ("tenant.rename", "Organisation renamed"),
-    ("project.", "Any project change"),
-    ("task.", "Any task change"),
-];
+/// One choice of the action filter, selected when the query names it.
+fn choice(
+    value: String,
+    label: &'static str,
+    current: Memo<(u32, String, String)>,
+) -> impl IntoView {
+    let chosen = value.clone();
+    view! { <option value=value selected=move || current.read().2 == chosen>{label}</option> }
+}
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
@@ -51,13 +48,21 @@ pub fn AuditPage() -> impl IntoView {
                 />
                 <label for="audit-action">"Action"</label>
                 <select id="audit-action" name="action">
-                    {ACTIONS
-                        .iter()
-                        .map(|(value, label)| {
+                    <option value="" selected=move || filters.read().2.is_empty()>"All actions"</option>
+                    // Per kind of target: every change to it, then each action.
+                    {AuditTarget::ALL
+                        .into_iter()
+                        .map(|target| {
+                            let actions = AuditAction::ALL
+                                .into_iter()
+                                .filter(move |a| a.target() == target)
+                                .map(|a| choice(a.as_str().to_owned(), a.label(), filters))
+                                .collect_view();
                             view! {
-                                <option value=*value selected=move || filters.read().2 == *value>
-                                    {*label}
-                                </option>
+                                <optgroup label=target.label()>
+                                    {choice(target.prefix(), target.label(), filters)}
+                                    {actions}
+                                </optgroup>
                             }
                         })
                         .collect_view()}
@@ -86,7 +91,10 @@ pub fn AuditPage() -> impl IntoView {
                                             view! {
                                                 <li class="list__item" data-testid="audit-entry">
                                                     <span class="list__title">
-                                                        {entry.action} " · " {entry.actor_email}
+                                                        {AuditAction::parse(&entry.action)
+                                                            .map_or(entry.action.clone(), |a| a.label().to_owned())}
+                                                        " · "
+                                                        {entry.actor_email}
                                                     </span>
                                                     <span class="muted">
                                                         {when(entry.at)} " · " {entry.target_type} " "
