@@ -20,7 +20,7 @@ build:
 
 ## make release  — optimised build: target/release/server and target/site/
 release:
-	PATH="$(CURDIR)/tools/node_modules/.bin:$$PATH" cargo leptos build --release
+	scripts/release.sh
 
 ## make bench    — benchmarks: ID-token verification (criterion) and a wrk load run of the pages on the release build
 bench: release

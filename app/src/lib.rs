@@ -7,9 +7,16 @@
 //! - [`pages`]: one module per page; [`components`]: parts pages share;
 //! - [`api`]: the server functions, and [`error::AppError`], which they return;
 //! - [`model`] and [`domain`]: data the pages show, and validated input;
-//! - [`role`]: the Cognito groups the product knows;
+//! - [`role`]: the Cognito groups the product knows; [`policy`]: who may
+//!   make which member change (the escalation rules, pure functions);
+//! - [`audit_action`]: every kind of change the audit log records;
 //! - `identity` (ssr): who is calling, for which tenant — only ever built from
 //!   a verified sign-in;
+//! - `membership` (ssr): adding and changing members, Cognito and the
+//!   `members` mirror in step, the rules checked first;
+//! - `onboarding` (ssr): the operator's commands (a new tenant with its first
+//!   Admin, the demo tenants);
+//! - `directory` (ssr): Cognito's admin API (the user pool);
 //! - `db` (ssr): the only door to Postgres — `TenantTx` for tenant data, a
 //!   separately named `system` entry for work that belongs to no tenant, and
 //!   the repositories, which take `&mut TenantTx`.

@@ -1,11 +1,15 @@
 //! The hosting side of the product: everything the Leptos app needs to be
 //! served, and nothing the app's server functions call.
 //!
-//! - [`auth`]: sign-in with the Cognito hosted UI (ID token verification);
+//! - [`auth`]: sign-in with the Cognito hosted UI (the OAuth routes, ID
+//!   token verification, sessions, the middleware that finds the caller);
 //! - [`config`]: typed settings read once from the environment;
-//! - [`startup`]: builds the router and runs it, for `main` and for tests;
+//! - [`startup`]: builds the router and runs it, for `main` and for tests,
+//!   and the start-up guard on the user pool;
 //! - [`routes`]: plain axum routes beside the Leptos ones (`/healthz`);
+//! - [`guard`]: refuses cross-site requests that change state;
 //! - [`headers`]: response headers set on every response;
+//! - [`server_fns`]: the status of a server function's error response;
 //! - [`telemetry`]: logs and request ids.
 
 pub mod auth;
