@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 ///
 /// Roles come from the `cognito:groups` claim. Group names are pool-wide and
 /// compared exactly: `admin` is not `Admin`, and an unknown group is no role.
+///
+/// In Postgres (`members.role`) a role is its group name as text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text"))]
 pub enum Role {
     // Declared lowest first so that `Ord` ranks Admin highest.
     ReadOnly,

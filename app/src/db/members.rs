@@ -70,7 +70,7 @@ pub async fn record_sign_in(db: &Db, who: &Identity, issued_at: i64) -> Result<S
                   last_sign_in_at = now(), updated_at = now()
               where members.role = excluded.role
                  or members.changed_by_admin_at < to_timestamp($5::bigint)
-           returning status, auth_epoch"#,
+           returning status as "status: Status", auth_epoch"#,
         who.tenant_id().as_uuid(),
         who.sub(),
         who.email(),
@@ -83,7 +83,7 @@ pub async fn record_sign_in(db: &Db, who: &Identity, issued_at: i64) -> Result<S
         tx.rollback().await?;
         return Ok(SignIn::StaleToken);
     };
-    if row.status != "active" {
+    if row.status != Status::Active {
         // Nothing to keep: the member may not sign in.
         tx.rollback().await?;
         return Ok(SignIn::Disabled);
@@ -123,7 +123,8 @@ pub async fn follow_role(db: &Db, who: &Identity, issued_at: i64) -> Result<bool
 pub async fn standing(db: &Db, who: &Identity) -> Result<Standing, DbError> {
     let mut tx = TenantTx::begin_for(&db.pool, who.tenant_id(), false).await?;
     let row = sqlx::query!(
-        "select role, status, auth_epoch from members where cognito_sub = $1",
+        r#"select role as "role: Role", status as "status: Status", auth_epoch
+           from members where cognito_sub = $1"#,
         who.sub()
     )
     .fetch_optional(tx.conn())
@@ -131,12 +132,9 @@ pub async fn standing(db: &Db, who: &Identity) -> Result<Standing, DbError> {
     tx.commit().await?;
     Ok(match row {
         None => Standing::Missing,
-        Some(row) if row.status == "active" => match Role::from_group(&row.role) {
-            Some(role) => Standing::Active {
-                auth_epoch: row.auth_epoch,
-                role,
-            },
-            None => Standing::Missing,
+        Some(row) if row.status == Status::Active => Standing::Active {
+            auth_epoch: row.auth_epoch,
+            role: row.role,
         },
         Some(_) => Standing::Disabled,
     })
@@ -195,34 +193,35 @@ impl Record {
     }
 }
 
+/// A member's state in `members.status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "lowercase")]
+enum Status {
+    Active,
+    Disabled,
+}
+
 struct Row {
     id: Uuid,
     cognito_sub: String,
     email: String,
     display_name: String,
-    role: String,
-    status: String,
+    role: Role,
+    status: Status,
     last_sign_in_at: Option<OffsetDateTime>,
 }
 
-impl TryFrom<Row> for Record {
-    type Error = DbError;
-    fn try_from(row: Row) -> Result<Self, DbError> {
-        // The check constraint allows only the four names.
-        let role = Role::from_group(&row.role).ok_or_else(|| {
-            DbError::Other(sqlx::Error::Decode(
-                format!("unknown role {:?}", row.role).into(),
-            ))
-        })?;
-        Ok(Record {
+impl From<Row> for Record {
+    fn from(row: Row) -> Self {
+        Record {
             id: row.id,
             cognito_sub: row.cognito_sub,
             email: row.email,
             display_name: row.display_name,
-            role,
-            active: row.status == "active",
+            role: row.role,
+            active: row.status == Status::Active,
             last_sign_in_at: row.last_sign_in_at,
-        })
+        }
     }
 }
 
@@ -243,7 +242,8 @@ pub async fn page(
     .await?;
     let rows = sqlx::query_as!(
         Row,
-        r#"select id, cognito_sub, email, display_name, role, status, last_sign_in_at
+        r#"select id, cognito_sub, email, display_name, role as "role: Role",
+                  status as "status: Status", last_sign_in_at
            from members
            where ($1::text is null or email ilike $1 or display_name ilike $1)
            order by lower(email), id
@@ -255,10 +255,7 @@ pub async fn page(
     .fetch_all(tx.conn())
     .await?;
     Ok(Paged {
-        items: rows
-            .into_iter()
-            .map(Record::try_from)
-            .collect::<Result<_, _>>()?,
+        items: rows.into_iter().map(Record::from).collect(),
         total: u64::try_from(total).unwrap_or_default(),
         page,
     })
@@ -271,13 +268,14 @@ pub async fn page(
 pub async fn get_for_update(tx: &mut TenantTx, id: Uuid) -> Result<Option<Record>, DbError> {
     let row = sqlx::query_as!(
         Row,
-        r#"select id, cognito_sub, email, display_name, role, status, last_sign_in_at
+        r#"select id, cognito_sub, email, display_name, role as "role: Role",
+                  status as "status: Status", last_sign_in_at
            from members where id = $1 for no key update"#,
         id
     )
     .fetch_optional(tx.conn())
     .await?;
-    row.map(Record::try_from).transpose()
+    Ok(row.map(Record::from))
 }
 
 /// Whether the tenant has a member with this email (any case).
@@ -316,7 +314,8 @@ pub async fn insert(
         Row,
         r#"insert into members (tenant_id, cognito_sub, email, display_name, role)
            values ($1, $2, $3, $4, $5)
-           returning id, cognito_sub, email, display_name, role, status, last_sign_in_at"#,
+           returning id, cognito_sub, email, display_name, role as "role: Role",
+                     status as "status: Status", last_sign_in_at"#,
         tx.tenant_id().as_uuid(),
         cognito_sub,
         email,
@@ -325,7 +324,7 @@ pub async fn insert(
     )
     .fetch_one(tx.conn())
     .await?;
-    Record::try_from(row)
+    Ok(Record::from(row))
 }
 
 /// Sets a member's role and moves their `auth_epoch` on, which ends their

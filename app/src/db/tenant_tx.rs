@@ -51,9 +51,7 @@ impl TenantTx {
         let (tx, found) =
             Self::open_task(&db.pool, who.tenant_id(), start, Some(check), read_only).await?;
         let current = found.flatten().is_some_and(|row| {
-            row.status == "active"
-                && row.auth_epoch == caller.auth_epoch
-                && Role::from_group(&row.role) == Some(who.role())
+            row.active && row.auth_epoch == caller.auth_epoch && row.role == who.role()
         });
         if !current {
             // Dropping `tx` rolls it back.
@@ -165,8 +163,8 @@ struct CallerCheck {
 
 /// The caller's member row as the transaction sees it, under its lock.
 struct CallerRow {
-    role: String,
-    status: String,
+    role: Role,
+    active: bool,
     auth_epoch: i64,
 }
 
@@ -204,7 +202,8 @@ async fn open(
         Some(check) => Some(
             sqlx::query_as!(
                 CallerRow,
-                "select role, status, auth_epoch from members where cognito_sub = $1 for share",
+                r#"select role as "role: Role", status = 'active' as "active!", auth_epoch
+                   from members where cognito_sub = $1 for share"#,
                 check.sub
             )
             .fetch_optional(&mut *conn)
