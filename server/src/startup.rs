@@ -184,60 +184,15 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The whole router: Leptos pages, server functions, plain routes, static
 /// files, and the layers every response goes through.
 pub fn router(state: AppState) -> Router {
-    let routes = route_list();
-    let request_id = HeaderName::from_static("x-request-id");
-
-    // Server functions and pages reach the database and the user pool by
-    // context.
-    let context = {
-        let db = state.db.clone();
-        let directory = state.directory.clone();
-        move || {
-            provide_context(db.clone());
-            provide_context(directory.clone());
-        }
-    };
-    let shell = {
-        let options = state.leptos_options.clone();
-        move || app::shell(options.clone())
-    };
-
     let config = &state.auth.config;
-    let config_https = config.is_https();
-    let sources = CspSources {
-        hosted_ui_origin: Arc::from(config.hosted_ui.origin().ascii_serialization()),
-        // `cargo leptos watch` sets LEPTOS_WATCH; the page then opens a
-        // socket to its live-reload server.
-        reload_socket: std::env::var_os("LEPTOS_WATCH").map(|_| {
-            let port = state
-                .leptos_options
-                .reload_external_port
-                .unwrap_or(state.leptos_options.reload_port);
-            Arc::from(format!("ws://localhost:{port} ws://127.0.0.1:{port}"))
-        }),
-    };
+    let https = config.is_https();
+    let sources = csp_sources(&state);
     let origin = AllowedOrigin(Arc::from(config.origin()));
     let store = system::session_store(&state.db, config.session_keys.clone());
     let sessions = auth::session::layer(store, config);
     let auth = state.auth.clone();
 
-    let mut router = Router::new()
-        .route("/healthz", get(routes::health::healthz))
-        .route("/auth/login", get(auth::routes::login))
-        .route("/auth/callback", get(auth::routes::callback))
-        .route("/auth/logout", post(auth::routes::logout))
-        .route(
-            "/api/{*fn_name}",
-            post({
-                let context = context.clone();
-                move |req| leptos_axum::handle_server_fns_with_context(context.clone(), req)
-            }),
-        )
-        .leptos_routes_with_context(&state, routes, context, shell)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
-            app::shell,
-        ))
-        .with_state(state)
+    let mut router = app_routes(state)
         // Bodies larger than any form of the app's are refused with 413
         // before they are read (the server functions would otherwise read
         // any size into memory).
@@ -252,10 +207,67 @@ pub fn router(state: AppState) -> Router {
             sources,
             headers::csp_and_caching,
         ));
-
-    for layer in headers::layers(config_https) {
+    for layer in headers::layers(https) {
         router = router.layer(layer);
     }
+    with_request_ids(router)
+}
+
+/// The routes: sign-in, health, server functions, Leptos pages, static files.
+fn app_routes(state: AppState) -> Router {
+    // Server functions and pages reach the database and the user pool by
+    // context.
+    let context = {
+        let db = state.db.clone();
+        let directory = state.directory.clone();
+        move || {
+            provide_context(db.clone());
+            provide_context(directory.clone());
+        }
+    };
+    let shell = {
+        let options = state.leptos_options.clone();
+        move || app::shell(options.clone())
+    };
+    Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .route("/auth/login", get(auth::routes::login))
+        .route("/auth/callback", get(auth::routes::callback))
+        .route("/auth/logout", post(auth::routes::logout))
+        .route(
+            "/api/{*fn_name}",
+            post({
+                let context = context.clone();
+                move |req| leptos_axum::handle_server_fns_with_context(context.clone(), req)
+            }),
+        )
+        .leptos_routes_with_context(&state, route_list(), context, shell)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .with_state(state)
+}
+
+/// What the Content-Security-Policy allows beyond this origin.
+fn csp_sources(state: &AppState) -> CspSources {
+    CspSources {
+        hosted_ui_origin: Arc::from(state.auth.config.hosted_ui.origin().ascii_serialization()),
+        // `cargo leptos watch` sets LEPTOS_WATCH; the page then opens a
+        // socket to its live-reload server.
+        reload_socket: std::env::var_os("LEPTOS_WATCH").map(|_| {
+            let port = state
+                .leptos_options
+                .reload_external_port
+                .unwrap_or(state.leptos_options.reload_port);
+            Arc::from(format!("ws://localhost:{port} ws://127.0.0.1:{port}"))
+        }),
+    }
+}
+
+/// The outermost layers: a request id for every request (kept if the client
+/// sent one), and a log span carrying it.
+fn with_request_ids(router: Router) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
     router.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))

@@ -75,70 +75,13 @@ async fn current(auth: &Auth, session: &Session) -> Result<Option<SignedIn>, Res
         return end(session).await;
     }
 
-    if now >= current.id_token_expires_at - REFRESH_EARLY_SECS {
-        match auth.cognito.refresh(&current.refresh_token).await {
-            Ok(tokens) => match claims::identity(&tokens.claims) {
-                // Same person, same tenant: take the new role and email.
-                Ok(identity)
-                    if identity.sub() == current.identity.sub()
-                        && identity.tenant_id() == current.identity.tenant_id() =>
-                {
-                    if identity.role() != current.identity.role() {
-                        match members::follow_role(&auth.db, &identity, tokens.claims.iat).await {
-                            Ok(true) => {
-                                tracing::info!(role = %identity.role(), "role changed at refresh")
-                            }
-                            Ok(false) => {
-                                tracing::info!("refreshed role is older than the member row");
-                                return end(session).await;
-                            }
-                            Err(DbError::Unavailable(_)) => return Err(unavailable()),
-                            Err(error) => {
-                                tracing::error!(error = %app::error::chain(&error), "cannot record the new role");
-                                return Err(unavailable());
-                            }
-                        }
-                    }
-                    current.identity = identity;
-                    current.id_token_expires_at = tokens.claims.exp;
-                    if let Some(rotated) = tokens.refresh_token {
-                        current.refresh_token = rotated;
-                    }
-                }
-                Ok(_) => {
-                    tracing::warn!("refreshed tokens name another user or tenant");
-                    return end(session).await;
-                }
-                Err(reason) => {
-                    tracing::info!(?reason, "access lost at refresh");
-                    return end(session).await;
-                }
-            },
-            // Cognito is down: the member keeps working on the identity it
-            // last verified (the member row is still checked below), and the
-            // next request tries again (SECURITY.md 29).
-            Err(error @ ExchangeError::Unreachable(_)) => {
-                tracing::warn!(%error, "cannot refresh now; keeping the session");
-            }
-            Err(error) => {
-                tracing::info!(%error, "refresh refused; the session ends");
-                return end(session).await;
-            }
-        }
+    if now >= current.id_token_expires_at - REFRESH_EARLY_SECS
+        && refresh(auth, &mut current).await? == Verdict::End
+    {
+        return end(session).await;
     }
-
-    match members::standing(&auth.db, &current.identity).await {
-        Ok(Standing::Active { auth_epoch, role })
-            if auth_epoch == current.auth_epoch && role == current.identity.role() => {}
-        Ok(standing) => {
-            tracing::info!(?standing, "member row no longer matches the session");
-            return end(session).await;
-        }
-        Err(DbError::Unavailable(_)) => return Err(unavailable()),
-        Err(error) => {
-            tracing::error!(error = %app::error::chain(&error), "cannot check the member");
-            return Err(unavailable());
-        }
+    if standing(auth, &current).await? == Verdict::End {
+        return end(session).await;
     }
 
     if now - current.last_seen >= session::touch_interval(&auth.config) {
@@ -155,6 +98,94 @@ async fn current(auth: &Auth, session: &Session) -> Result<Option<SignedIn>, Res
         tenant_name: current.tenant_name,
         auth_epoch: current.auth_epoch,
     }))
+}
+
+/// Whether a session lives on after a check.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    Keep,
+    End,
+}
+
+/// Refreshes the tokens of `current`, whose ID token has expired: tenant and
+/// role come again from the new ID token (SECURITY.md 16). Another user or
+/// tenant, a lost role or a refused refresh ends the session; an unreachable
+/// Cognito keeps it on the identity it last verified (SECURITY.md 29).
+async fn refresh(auth: &Auth, current: &mut SignedInSession) -> Result<Verdict, Response> {
+    let tokens = match auth.cognito.refresh(&current.refresh_token).await {
+        Ok(tokens) => tokens,
+        // The member row is still checked, and the next request tries again.
+        Err(error @ ExchangeError::Unreachable(_)) => {
+            tracing::warn!(%error, "cannot refresh now; keeping the session");
+            return Ok(Verdict::Keep);
+        }
+        Err(error) => {
+            tracing::info!(%error, "refresh refused; the session ends");
+            return Ok(Verdict::End);
+        }
+    };
+    let identity = match claims::identity(&tokens.claims) {
+        Ok(identity)
+            if identity.sub() == current.identity.sub()
+                && identity.tenant_id() == current.identity.tenant_id() =>
+        {
+            identity
+        }
+        Ok(_) => {
+            tracing::warn!("refreshed tokens name another user or tenant");
+            return Ok(Verdict::End);
+        }
+        Err(reason) => {
+            tracing::info!(?reason, "access lost at refresh");
+            return Ok(Verdict::End);
+        }
+    };
+    // Same person, same tenant: take the new role (the member row follows
+    // it, unless an admin changed the row after the token was issued) and
+    // email.
+    if identity.role() != current.identity.role() {
+        let followed = members::follow_role(&auth.db, &identity, tokens.claims.iat)
+            .await
+            .map_err(|error| db_failed(error, "cannot record the new role"))?;
+        if !followed {
+            tracing::info!("refreshed role is older than the member row");
+            return Ok(Verdict::End);
+        }
+        tracing::info!(role = %identity.role(), "role changed at refresh");
+    }
+    current.identity = identity;
+    current.id_token_expires_at = tokens.claims.exp;
+    if let Some(rotated) = tokens.refresh_token {
+        current.refresh_token = rotated;
+    }
+    Ok(Verdict::Keep)
+}
+
+/// The member row must still be active, with the session's role and
+/// `auth_epoch`: a removal, a disable or a change by an admin ends it.
+async fn standing(auth: &Auth, current: &SignedInSession) -> Result<Verdict, Response> {
+    let standing = members::standing(&auth.db, &current.identity)
+        .await
+        .map_err(|error| db_failed(error, "cannot check the member"))?;
+    match standing {
+        Standing::Active { auth_epoch, role }
+            if auth_epoch == current.auth_epoch && role == current.identity.role() =>
+        {
+            Ok(Verdict::Keep)
+        }
+        standing => {
+            tracing::info!(?standing, "member row no longer matches the session");
+            Ok(Verdict::End)
+        }
+    }
+}
+
+/// The 503 page for a database error during the session check.
+fn db_failed(error: DbError, what: &'static str) -> Response {
+    if !matches!(error, DbError::Unavailable(_)) {
+        tracing::error!(error = %app::error::chain(&error), "{what}");
+    }
+    unavailable()
 }
 
 async fn end(session: &Session) -> Result<Option<SignedIn>, Response> {

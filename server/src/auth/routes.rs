@@ -175,54 +175,123 @@ async fn sign_in(
     Ok(pending.return_to)
 }
 
+/// Where a failure page sends the person next.
+enum Next {
+    /// Cognito's sign-out, to sign in with another account.
+    SignInAsSomeoneElse,
+    TryAgain,
+    TryAgainOrHome,
+    Home,
+}
+
 impl Failure {
+    /// Logs the failure, then renders its page.
     fn into_page(self, auth: &Auth) -> Response {
-        use StatusCode as S;
+        self.log();
+        let (status, title, message, next) = self.page();
         let sign_out = Action {
             label: "Sign in as someone else",
             href: auth.cognito.logout_url().as_str(),
         };
+        let actions = match next {
+            Next::SignInAsSomeoneElse => vec![sign_out],
+            Next::TryAgain => vec![pages::TRY_AGAIN],
+            Next::TryAgainOrHome => vec![pages::TRY_AGAIN, pages::HOME],
+            Next::Home => vec![pages::HOME],
+        };
+        pages::render(status, title, message, &actions)
+    }
+
+    /// The failure → page table: status, title, message, what next.
+    fn page(&self) -> (StatusCode, &'static str, &'static str, Next) {
+        use StatusCode as S;
         match self {
-            Failure::NoAccess(_) | Failure::UnknownTenant => {
-                let reason = match self {
-                    Failure::NoAccess(NoAccess::NoTenant) => "no tenant claim",
-                    Failure::NoAccess(NoAccess::NoRole) => "no role",
-                    _ => "unknown tenant",
-                };
-                tracing::info!(reason, "sign-in without access");
-                pages::render(
-                    S::FORBIDDEN,
-                    "No access",
-                    "You signed in, but your account does not belong to an organisation here, \
-                     or has no role in it. Ask your organisation's administrator for access.",
-                    &[sign_out],
-                )
-            }
-            Failure::Disabled => pages::render(
+            Failure::NoAccess(_) | Failure::UnknownTenant => (
+                S::FORBIDDEN,
+                "No access",
+                "You signed in, but your account does not belong to an organisation here, \
+                 or has no role in it. Ask your organisation's administrator for access.",
+                Next::SignInAsSomeoneElse,
+            ),
+            Failure::Disabled => (
                 S::FORBIDDEN,
                 "Account disabled",
                 "Your organisation's administrator has disabled your account.",
-                &[sign_out],
+                Next::SignInAsSomeoneElse,
             ),
+            Failure::StaleToken => (
+                S::CONFLICT,
+                "Your access changed",
+                "An administrator changed your role while you were signing in. \
+                 Sign in again to continue with your new role.",
+                Next::TryAgain,
+            ),
+            Failure::EmailInUse => (
+                S::CONFLICT,
+                "Email already in use",
+                "Another account in your organisation already uses this email address. \
+                 Ask your organisation's administrator to sort it out.",
+                Next::SignInAsSomeoneElse,
+            ),
+            Failure::Provider(_) => (
+                S::BAD_REQUEST,
+                "Sign-in did not complete",
+                "The sign-in was cancelled or refused.",
+                Next::TryAgainOrHome,
+            ),
+            Failure::NoPendingSignIn | Failure::WrongState | Failure::MissingCode => (
+                S::BAD_REQUEST,
+                "Sign-in link expired",
+                "This sign-in was already used, has expired, or was started in another \
+                 browser. Start again.",
+                Next::TryAgainOrHome,
+            ),
+            Failure::Exchange(ExchangeError::Unreachable(_)) => (
+                S::SERVICE_UNAVAILABLE,
+                "Sign-in is unavailable",
+                "We could not reach the sign-in service. Try again in a moment.",
+                Next::TryAgain,
+            ),
+            Failure::Exchange(_) => (
+                S::BAD_REQUEST,
+                "Sign-in failed",
+                "The sign-in could not be verified. Start again.",
+                Next::TryAgainOrHome,
+            ),
+            Failure::Database(_) => (
+                S::SERVICE_UNAVAILABLE,
+                "Sign-in is unavailable",
+                "The service is temporarily unavailable. Try again in a moment.",
+                Next::TryAgain,
+            ),
+            Failure::Session(_) => (
+                S::SERVICE_UNAVAILABLE,
+                "Service unavailable",
+                "The service is temporarily unavailable. Try again in a moment.",
+                Next::Home,
+            ),
+        }
+    }
+
+    /// One log line per failure, at the level its cause deserves.
+    fn log(&self) {
+        match self {
+            Failure::NoAccess(reason) => {
+                let reason = match reason {
+                    NoAccess::NoTenant => "no tenant claim",
+                    NoAccess::NoRole => "no role",
+                };
+                tracing::info!(reason, "sign-in without access");
+            }
+            Failure::UnknownTenant => {
+                tracing::info!(reason = "unknown tenant", "sign-in without access")
+            }
+            Failure::Disabled => tracing::info!("sign-in by a disabled member"),
             Failure::StaleToken => {
-                tracing::info!("sign-in with a token older than the member's last role change");
-                pages::render(
-                    S::CONFLICT,
-                    "Your access changed",
-                    "An administrator changed your role while you were signing in. \
-                     Sign in again to continue with your new role.",
-                    &[pages::TRY_AGAIN],
-                )
+                tracing::info!("sign-in with a token older than the member's last role change")
             }
             Failure::EmailInUse => {
-                tracing::warn!("sign-in by a second account with a member's email");
-                pages::render(
-                    S::CONFLICT,
-                    "Email already in use",
-                    "Another account in your organisation already uses this email address. \
-                     Ask your organisation's administrator to sort it out.",
-                    &[sign_out],
-                )
+                tracing::warn!("sign-in by a second account with a member's email")
             }
             Failure::Provider(error) => {
                 // Logged only if it is one of OAuth's codes: the parameter
@@ -236,55 +305,23 @@ impl Failure {
                     "server_error",
                     "temporarily_unavailable",
                 ];
-                let error = known.into_iter().find(|k| *k == error).unwrap_or("other");
+                let error = known.into_iter().find(|k| k == error).unwrap_or("other");
                 tracing::info!(error, "the hosted UI returned an error");
-                pages::render(
-                    S::BAD_REQUEST,
-                    "Sign-in did not complete",
-                    "The sign-in was cancelled or refused.",
-                    &[pages::TRY_AGAIN, pages::HOME],
-                )
             }
             Failure::NoPendingSignIn | Failure::WrongState | Failure::MissingCode => {
-                tracing::warn!(reason = ?self, "callback refused");
-                pages::render(
-                    S::BAD_REQUEST,
-                    "Sign-in link expired",
-                    "This sign-in was already used, has expired, or was started in another \
-                     browser. Start again.",
-                    &[pages::TRY_AGAIN, pages::HOME],
-                )
+                tracing::warn!(reason = ?self, "callback refused")
             }
             Failure::Exchange(ExchangeError::Unreachable(error)) => {
-                tracing::error!(%error, "identity provider unreachable");
-                pages::render(
-                    S::SERVICE_UNAVAILABLE,
-                    "Sign-in is unavailable",
-                    "We could not reach the sign-in service. Try again in a moment.",
-                    &[pages::TRY_AGAIN],
-                )
+                tracing::error!(%error, "identity provider unreachable")
             }
             Failure::Exchange(error) => {
-                tracing::warn!(%error, "code exchange or token check failed");
-                pages::render(
-                    S::BAD_REQUEST,
-                    "Sign-in failed",
-                    "The sign-in could not be verified. Start again.",
-                    &[pages::TRY_AGAIN, pages::HOME],
-                )
+                tracing::warn!(%error, "code exchange or token check failed")
             }
             Failure::Database(error) => {
-                tracing::error!(error = %app::error::chain(&error), "sign-in bookkeeping failed");
-                pages::render(
-                    S::SERVICE_UNAVAILABLE,
-                    "Sign-in is unavailable",
-                    "The service is temporarily unavailable. Try again in a moment.",
-                    &[pages::TRY_AGAIN],
-                )
+                tracing::error!(error = %app::error::chain(error), "sign-in bookkeeping failed")
             }
             Failure::Session(error) => {
-                tracing::error!(%error, "session store failed during sign-in");
-                unavailable()
+                tracing::error!(%error, "session store failed during sign-in")
             }
         }
     }
