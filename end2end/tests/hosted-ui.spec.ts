@@ -3,25 +3,10 @@
 // and is sent back to the app's callback with a code and the state.
 import { expect, test } from "@playwright/test";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { adminApi, clientId, cognito } from "./support";
 
-const cognito = process.env.COGNITO_URL ?? "http://127.0.0.1:9229";
-const clientId = process.env.COGNITO_CLIENT_ID ?? "";
-const poolId = process.env.COGNITO_POOL_ID ?? "";
 const callback = `${process.env.BASE_URL ?? "http://127.0.0.1:3000"}/auth/callback`;
 
-async function adminApi(operation: string, body: object): Promise<any> {
-  const response = await fetch(cognito, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": `AWSCognitoIdentityProviderService.${operation}`,
-    },
-    body: JSON.stringify({ UserPoolId: poolId, ...body }),
-  });
-  const json = await response.json();
-  expect(response.status, JSON.stringify(json)).toBe(200);
-  return json;
-}
 
 function authorizeUrl(state: string): string {
   const verifier = randomBytes(32).toString("base64url");

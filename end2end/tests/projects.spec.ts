@@ -2,6 +2,7 @@
 // flow runs twice, with JavaScript (hydrated, forms sent by fetch) and
 // without it (plain form posts, each answered with a redirect back).
 import { expect, type Locator, type Page, test } from "@playwright/test";
+import { hydrated, signInAt as signIn } from "./support";
 
 /// Opens Acme's demo project "Rocket skates" from the list; returns its path.
 async function openRocketSkates(page: Page): Promise<string> {
@@ -12,11 +13,7 @@ async function openRocketSkates(page: Page): Promise<string> {
 }
 
 async function signInAt(page: Page, path: string, email: string, js: boolean) {
-  await page.goto(path);
-  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("Demo-pass-1");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, path, email);
   await expect(page.getByTestId("whoami")).toBeVisible();
   await settled(page, js);
 }
@@ -25,7 +22,7 @@ async function signInAt(page: Page, path: string, email: string, js: boolean) {
 /// would be a plain form post).
 async function settled(page: Page, js: boolean) {
   if (js) {
-    await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+    await hydrated(page);
   }
 }
 

@@ -3,36 +3,9 @@
 // elsewhere, what a SuperUser is offered (and refused), and the 403 page.
 import { randomUUID } from "node:crypto";
 import { type Browser, expect, type Page, test } from "@playwright/test";
+import { adminApi, cognito, hydrated, signInAt } from "./support";
 
-const cognito = process.env.COGNITO_URL ?? "http://127.0.0.1:9229";
-const poolId = process.env.COGNITO_POOL_ID ?? "";
 const ACME = "0b9e6a5e-1c1f-4c55-9d3a-acde00000001";
-
-async function signInAt(page: Page, path: string, email: string, password = "Demo-pass-1") {
-  await page.goto(path);
-  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
-
-async function hydrated(page: Page) {
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
-}
-
-/// The stand-in's admin API, as an operator's script would call it.
-async function adminApi(operation: string, body: object) {
-  const response = await fetch(cognito, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": `AWSCognitoIdentityProviderService.${operation}`,
-    },
-    body: JSON.stringify({ UserPoolId: poolId, ...body }),
-  });
-  expect(response.ok, `${operation}: ${await response.clone().text()}`).toBe(true);
-  return response.json();
-}
 
 async function newPage(browser: Browser): Promise<Page> {
   return (await browser.newContext()).newPage();

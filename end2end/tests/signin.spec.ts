@@ -2,16 +2,7 @@
 // demo users and data that `make test` loads (`server seed --demo`, and
 // cognito-local/test-users.toml for the users without access).
 import { expect, type Page, test } from "@playwright/test";
-
-const PASSWORD = "Demo-pass-1";
-
-/// Fills in the hosted UI's form, which the browser must be showing.
-async function enterCredentials(page: Page, email: string) {
-  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { enterCredentials, hydrated } from "./support";
 
 async function signIn(page: Page, email: string) {
   await page.goto("/");
@@ -42,7 +33,7 @@ test("a member of Globex sees Globex's projects and not Acme's", async ({ page }
 
 test("after signing out, signing in asks for credentials again", async ({ page }) => {
   await signIn(page, "max@acme.test");
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  await hydrated(page);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("heading", { name: "Welcome" })).toBeVisible();
   await expect(page.getByTestId("whoami")).toHaveCount(0);

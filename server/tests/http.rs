@@ -12,13 +12,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
 
-/// The app role's URL (from `APP_DATABASE_URL`), pointed at `database`.
-fn app_url_for(database: &str) -> String {
-    let url = std::env::var("APP_DATABASE_URL")
-        .expect("APP_DATABASE_URL must name the app role (make test sets it)");
-    let (base, _) = url.rsplit_once('/').expect("a URL with a database path");
-    format!("{base}/{database}")
-}
+#[path = "common/app_role.rs"]
+mod app_role;
+use app_role::app_url_for;
 
 /// A URL where no database listens: port 1 on loopback refuses at once.
 const NO_DATABASE: &str = "postgres://saas_app:x@127.0.0.1:1/none";

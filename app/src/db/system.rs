@@ -17,12 +17,14 @@ pub fn new_tenant_id() -> TenantId {
     TenantId::from_uuid(Uuid::new_v4())
 }
 
-/// Creates a tenant and returns its id (tests' fixtures; onboarding uses
-/// [`begin_new_tenant`], which also adds the first Admin).
+/// Creates a tenant and returns its id: the repository tests' fixture (the
+/// product onboards through [`begin_new_tenant`], which also adds the first
+/// Admin). Test builds only.
 ///
 /// The new row is written inside a transaction bound to the new id, so the
 /// tenants table's policy accepts it exactly as it would any other tenant's
 /// own row: no policy has an exception for onboarding.
+#[cfg(feature = "test-support")]
 pub async fn create_tenant(db: &Db, name: &TenantName) -> Result<TenantId, DbError> {
     let tenant = TenantId::from_uuid(Uuid::new_v4());
     let mut tx = TenantTx::begin_for(&db.pool, tenant, false).await?;

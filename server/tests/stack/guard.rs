@@ -1,5 +1,6 @@
 //! Cross-site requests refused (SECURITY.md 21) and the headers every
-//! response carries (23, 28).
+//! response carries (23, 28). The start-up guard on the user pool is in
+//! `start_up_guard`.
 
 use crate::support::*;
 use reqwest::StatusCode;
@@ -11,9 +12,7 @@ async fn cross_site_logout_and_server_function_calls_are_refused(
     db: PgConnectOptions,
 ) {
     let stack = Stack::start(db, Settings::default()).await;
-    stack.user("max@acme.test", &["Member"], Some(TENANT_A));
-    let mut max = Browser::default();
-    stack.sign_in(&mut max, "max@acme.test", "/").await;
+    let mut max = signed_in(&stack, "max@acme.test", "Member", TENANT_A).await;
     let evil = "https://evil.example";
 
     for path in ["/auth/logout", "/api/list_projects"] {

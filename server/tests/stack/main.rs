@@ -12,6 +12,7 @@ mod projects;
 mod races;
 mod sessions;
 mod settings;
+mod start_up_guard;
 mod streaming;
 mod support;
 mod workspace;

@@ -71,9 +71,7 @@ async fn writers_create_projects_with_an_audit_row_and_read_only_cannot(
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn bad_names_get_a_clear_message_and_write_nothing(_: PgPoolOptions, db: PgConnectOptions) {
     let stack = Stack::start(db, Settings::default()).await;
-    stack.user("max@acme.test", &["Member"], Some(TENANT_A));
-    let mut max = Browser::default();
-    stack.sign_in(&mut max, "max@acme.test", "/").await;
+    let mut max = signed_in(&stack, "max@acme.test", "Member", TENANT_A).await;
 
     let long = "x".repeat(121);
     for (form, message) in [
@@ -102,9 +100,7 @@ async fn bad_names_get_a_clear_message_and_write_nothing(_: PgPoolOptions, db: P
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn a_forged_tenant_id_is_ignored(_: PgPoolOptions, db: PgConnectOptions) {
     let stack = Stack::start(db, Settings::default()).await;
-    stack.user("bo@globex.test", &["Member"], Some(TENANT_B));
-    let mut bo = Browser::default();
-    stack.sign_in(&mut bo, "bo@globex.test", "/").await;
+    let mut bo = signed_in(&stack, "bo@globex.test", "Member", TENANT_B).await;
 
     let reply = create(
         &stack,
@@ -128,9 +124,7 @@ async fn signed_out_or_cross_site_creates_nothing(_: PgPoolOptions, db: PgConnec
     let reply = create(&stack, &mut Browser::default(), "name=Anon&description=").await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 
-    stack.user("max@acme.test", &["Member"], Some(TENANT_A));
-    let mut max = Browser::default();
-    stack.sign_in(&mut max, "max@acme.test", "/").await;
+    let mut max = signed_in(&stack, "max@acme.test", "Member", TENANT_A).await;
     let reply = max
         .post(
             &stack.url("/api/create_project"),

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::time::Duration;
 
-fn signed_in(page: &Reply) -> bool {
+fn is_signed_in(page: &Reply) -> bool {
     page.body.contains("data-testid=\"whoami\"")
 }
 
@@ -33,7 +33,7 @@ async fn the_session_id_changes_at_sign_in_and_the_old_row_is_gone(
     // The old id, planted in another browser, is nobody.
     let mut planted = Browser::default();
     planted.set_cookie(&stack.app, "session", &before);
-    assert!(!signed_in(&planted.get(&stack.url("/")).await));
+    assert!(!is_signed_in(&planted.get(&stack.url("/")).await));
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
@@ -89,21 +89,19 @@ async fn an_idle_session_expires(_: PgPoolOptions, db: PgConnectOptions) {
         },
     )
     .await;
-    stack.user("max@acme.test", &["Member"], Some(TENANT_A));
-    let mut max = Browser::default();
-    stack.sign_in(&mut max, "max@acme.test", "/").await;
+    let mut max = signed_in(&stack, "max@acme.test", "Member", TENANT_A).await;
     // Activity keeps it alive past the idle timeout…
     for _ in 0..3 {
         tokio::time::sleep(Duration::from_millis(1000)).await;
         assert!(
-            signed_in(&max.get(&stack.url("/")).await),
+            is_signed_in(&max.get(&stack.url("/")).await),
             "ended while active"
         );
     }
     // …and idleness ends it.
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert!(
-        !signed_in(&max.get(&stack.url("/")).await),
+        !is_signed_in(&max.get(&stack.url("/")).await),
         "an idle session lived on"
     );
 }
@@ -122,14 +120,12 @@ async fn a_session_ends_at_its_absolute_lifetime_however_active(
         },
     )
     .await;
-    stack.user("max@acme.test", &["Member"], Some(TENANT_A));
-    let mut max = Browser::default();
-    stack.sign_in(&mut max, "max@acme.test", "/").await;
-    assert!(signed_in(&max.get(&stack.url("/")).await));
+    let mut max = signed_in(&stack, "max@acme.test", "Member", TENANT_A).await;
+    assert!(is_signed_in(&max.get(&stack.url("/")).await));
     let mut ended = false;
     for _ in 0..5 {
         tokio::time::sleep(Duration::from_millis(900)).await;
-        if !signed_in(&max.get(&stack.url("/")).await) {
+        if !is_signed_in(&max.get(&stack.url("/")).await) {
             ended = true;
             break;
         }
@@ -221,10 +217,10 @@ async fn a_disabled_removed_or_signed_out_everywhere_member_loses_the_session(
         let sub = stack.user(email, &["Member"], Some(TENANT_A));
         let mut browser = Browser::default();
         stack.sign_in(&mut browser, email, "/").await;
-        assert!(signed_in(&browser.get(&stack.url("/")).await));
+        assert!(is_signed_in(&browser.get(&stack.url("/")).await));
         assert_eq!(stack.as_tenant(TENANT_A, change, &sub).await, 1);
         assert!(
-            !signed_in(&browser.get(&stack.url("/")).await),
+            !is_signed_in(&browser.get(&stack.url("/")).await),
             "{email} still signed in"
         );
         let ids = stack.session_ids().await;
@@ -250,14 +246,12 @@ async fn with_cognito_down_a_signed_in_member_keeps_working(
         },
     )
     .await;
-    stack.user("max@acme.test", &["Member"], Some(TENANT_A));
-    let mut max = Browser::default();
-    stack.sign_in(&mut max, "max@acme.test", "/").await;
+    let mut max = signed_in(&stack, "max@acme.test", "Member", TENANT_A).await;
 
     stack.stop_idp();
     let page = max.get(&stack.url("/projects")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(signed_in(&page) && page.body.contains("Rocket skates"));
+    assert!(is_signed_in(&page) && page.body.contains("Rocket skates"));
 
     // A new sign-in says plainly that it cannot be done now.
     let login = Browser::default().get(&stack.url("/auth/login")).await;
@@ -327,9 +321,7 @@ async fn refresh_re_derives_the_role_and_a_refused_refresh_ends_the_session(
         },
     )
     .await;
-    stack.user("max@acme.test", &["Admin"], Some(TENANT_A));
-    let mut max = Browser::default();
-    stack.sign_in(&mut max, "max@acme.test", "/").await;
+    let mut max = signed_in(&stack, "max@acme.test", "Admin", TENANT_A).await;
     assert!(max.get(&stack.url("/")).await.body.contains(">Admin<"));
 
     stack
@@ -352,19 +344,17 @@ async fn refresh_re_derives_the_role_and_a_refused_refresh_ends_the_session(
         .unwrap()
         .groups
         .clear();
-    assert!(!signed_in(&max.get(&stack.url("/")).await));
+    assert!(!is_signed_in(&max.get(&stack.url("/")).await));
 
     // A refused refresh (the user disabled in Cognito) ends the session.
-    stack.user("bo@acme.test", &["Member"], Some(TENANT_A));
-    let mut bo = Browser::default();
-    stack.sign_in(&mut bo, "bo@acme.test", "/").await;
+    let mut bo = signed_in(&stack, "bo@acme.test", "Member", TENANT_A).await;
     stack
         .idp
         .store()
         .find_user_mut("bo@acme.test")
         .unwrap()
         .enabled = false;
-    assert!(!signed_in(&bo.get(&stack.url("/")).await));
+    assert!(!is_signed_in(&bo.get(&stack.url("/")).await));
     assert!(stack.session_ids().await.is_empty());
 }
 
@@ -382,7 +372,7 @@ async fn the_stored_session_holds_no_refresh_token_in_clear(
     let back = stack.sign_in(&mut max, "max@acme.test", "/").await;
     assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.body);
     let page = max.get(&stack.url("/projects")).await;
-    assert!(signed_in(&page), "{}", page.body);
+    assert!(is_signed_in(&page), "{}", page.body);
 
     let tokens: Vec<String> = stack.idp.store().refresh_tokens.keys().cloned().collect();
     assert!(!tokens.is_empty(), "the stand-in issued a refresh token");

@@ -2,6 +2,9 @@
 //! the test's own database; the Cognito stand-in on another socket; and a
 //! small cookie-keeping HTTP client that follows no redirects by itself.
 
+#[path = "../common/app_role.rs"]
+mod app_role;
+use app_role::app_url_for;
 use cognito_local::config::PoolConfig;
 use cognito_local::seed::{SeedUser, add_user};
 use cognito_local::{Pool, SharedPool};
@@ -425,14 +428,6 @@ async fn begin_as<'c>(
         .await
         .unwrap();
     tx
-}
-
-/// The app role's URL (from `APP_DATABASE_URL`), pointed at `database`.
-fn app_url_for(database: &str) -> String {
-    let url = std::env::var("APP_DATABASE_URL")
-        .expect("APP_DATABASE_URL must name the app role (make test sets it)");
-    let (base, _) = url.rsplit_once('/').expect("a URL with a database path");
-    format!("{base}/{database}")
 }
 
 /// Calls server function `endpoint` with a form `body`, as a same-origin
