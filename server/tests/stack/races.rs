@@ -22,19 +22,8 @@ const IN_FLIGHT: usize = 6;
 /// Audit rows of `tenant` in insertion order: (id, actor email, action,
 /// target id).
 async fn audit_rows(stack: &Stack, tenant: &str) -> Vec<(i64, String, String, String)> {
-    let mut conn = stack.owner().await;
-    let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
-    sqlx::query("select set_config('app.tenant_id', $1, true)")
-        .bind(tenant)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    sqlx::query_as(
-        "select id, actor_email, action, coalesce(target_id, '') from audit_log order by id",
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .unwrap()
+    let sql = "select id, actor_email, action, coalesce(target_id, '') from audit_log order by id";
+    stack.rows(tenant, sql).await
 }
 
 /// Asserts that `actor` has no audit row after the one recording

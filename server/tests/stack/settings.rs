@@ -461,16 +461,9 @@ async fn only_an_admin_renames_the_tenant(_: PgPoolOptions, db: PgConnectOptions
     .await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
 
-    let mut conn = stack.owner().await;
     for (tenant, expected) in [(TENANT_A, "Acme Unlimited"), (TENANT_B, "Globex")] {
-        let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
-        sqlx::query("select set_config('app.tenant_id', $1, true)")
-            .bind(tenant)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        let got: String = sqlx::query_scalar(name).fetch_one(&mut *tx).await.unwrap();
-        assert_eq!(got, expected);
+        let got: Vec<(String,)> = stack.rows(tenant, name).await;
+        assert_eq!(got, vec![(expected.to_owned(),)]);
     }
     let audit = "select count(*) from audit_log where action = 'tenant.rename' \
                  and summary->>'before' = 'Acme Corp' and summary->>'after' = 'Acme Unlimited'";

@@ -217,6 +217,16 @@ impl Stack {
             .unwrap()
     }
 
+    /// Every row `sql` reads in `tenant`, as the owner.
+    pub async fn rows<T>(&self, tenant: &str, sql: &str) -> Vec<T>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+    {
+        let mut conn = self.owner().await;
+        let mut tx = begin_as(&mut conn, tenant).await;
+        sqlx::query_as(sql).fetch_all(&mut *tx).await.unwrap()
+    }
+
     /// How many rows `sql` (a count) sees in `tenant`, read as the owner.
     pub async fn count(&self, tenant: &str, sql: &str) -> i64 {
         let mut conn = self.owner().await;
