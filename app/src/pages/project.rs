@@ -9,7 +9,7 @@ use crate::components::session::use_current_user;
 use crate::components::tasks::{NewTask, TaskActions, TaskList};
 use crate::domain::{Description, ProjectName};
 use crate::error::AppError;
-use crate::model::Project;
+use crate::model::{Project, ProjectDetail};
 use crate::pages::{forbidden::Forbidden, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -22,8 +22,76 @@ struct ProjectActions {
     delete: ServerAction<DeleteProject>,
 }
 
-#[component]
-pub fn ProjectPage() -> impl IntoView {
+/// The project's edit, archive and delete actions, with the line that reports
+/// the first two and, kept apart, the one that reports a deletion: a deleted
+/// project is not reloaded (it would flash "not found" before the browser
+/// moves to the list).
+fn project_actions() -> (ProjectActions, Feedback, Feedback) {
+    let actions = ProjectActions {
+        update: ServerAction::new(),
+        archive: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    let feedback = Feedback::default();
+    feedback.watch(actions.update, |p| format!("Saved “{}”.", p.name));
+    feedback.watch(actions.archive, |p| {
+        if p.archived {
+            format!("Archived “{}”.", p.name)
+        } else {
+            format!("Restored “{}”.", p.name)
+        }
+    });
+    let deleted = Feedback::default();
+    deleted.watch(actions.delete, |_| "Project deleted.".to_owned());
+    (actions, feedback, deleted)
+}
+
+/// The actions on the project's tasks, and the line that reports them.
+fn task_actions() -> (TaskActions, Feedback) {
+    let actions = TaskActions {
+        update: ServerAction::new(),
+        done: ServerAction::new(),
+        assign: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    let feedback = Feedback::default();
+    feedback.watch(actions.update, |t| format!("Saved “{}”.", t.title));
+    feedback.watch(actions.done, |t| {
+        if t.done {
+            format!("Marked “{}” done.", t.title)
+        } else {
+            format!("Reopened “{}”.", t.title)
+        }
+    });
+    feedback.watch(actions.assign, |t| match t.assignee_id {
+        Some(_) => format!("Assigned “{}”.", t.title),
+        None => format!("Unassigned “{}”.", t.title),
+    });
+    feedback.watch(actions.delete, |_| "Task deleted.".to_owned());
+    (actions, feedback)
+}
+
+/// The page when the project cannot be shown: another tenant's (or an
+/// unknown) id is the 404 page, a refusal the 403 page, anything else says
+/// what went wrong.
+fn not_loaded(error: AppError) -> AnyView {
+    match error {
+        AppError::NotFound => view! { <NotFound /> }.into_any(),
+        AppError::Forbidden => view! { <Forbidden /> }.into_any(),
+        error => view! {
+            <section class="page page--narrow">
+                <p class="error" role="alert">{error.to_string()}</p>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+/// The project named by the URL's `:id`, with its tasks and the members
+/// they can be assigned to, loaded again whenever `changes` moves on.
+fn load_detail(
+    changes: impl Fn() -> usize + Send + Sync + 'static,
+) -> Resource<Result<ProjectDetail, AppError>> {
     let params = use_params_map();
     let id = move || {
         params
@@ -31,59 +99,7 @@ pub fn ProjectPage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<uuid::Uuid>().ok())
     };
-
-    // The actions live here, above the part that re-renders when the project
-    // reloads, so their state (and a message) survives the reload.
-    let project_actions = ProjectActions {
-        update: ServerAction::new(),
-        archive: ServerAction::new(),
-        delete: ServerAction::new(),
-    };
-    let project_feedback = Feedback::default();
-    project_feedback.watch(project_actions.update, |p| format!("Saved “{}”.", p.name));
-    project_feedback.watch(project_actions.archive, |p| {
-        if p.archived {
-            format!("Archived “{}”.", p.name)
-        } else {
-            format!("Restored “{}”.", p.name)
-        }
-    });
-    // Kept apart from the others: a deleted project is not reloaded (it
-    // would flash "not found" before the browser moves to the list).
-    let delete_feedback = Feedback::default();
-    delete_feedback.watch(project_actions.delete, |_| "Project deleted.".to_owned());
-
-    let create_task = ServerAction::<CreateTask>::new();
-    let new_task_feedback = Feedback::default();
-    new_task_feedback.watch(create_task, |t| format!("Added “{}”.", t.title));
-
-    let task_actions = TaskActions {
-        update: ServerAction::new(),
-        done: ServerAction::new(),
-        assign: ServerAction::new(),
-        delete: ServerAction::new(),
-    };
-    let task_feedback = Feedback::default();
-    task_feedback.watch(task_actions.update, |t| format!("Saved “{}”.", t.title));
-    task_feedback.watch(task_actions.done, |t| {
-        if t.done {
-            format!("Marked “{}” done.", t.title)
-        } else {
-            format!("Reopened “{}”.", t.title)
-        }
-    });
-    task_feedback.watch(task_actions.assign, |t| match t.assignee_id {
-        Some(_) => format!("Assigned “{}”.", t.title),
-        None => format!("Unassigned “{}”.", t.title),
-    });
-    task_feedback.watch(task_actions.delete, |_| "Task deleted.".to_owned());
-
-    let changes = move || {
-        project_feedback.successes().get()
-            + new_task_feedback.successes().get()
-            + task_feedback.successes().get()
-    };
-    let detail = Resource::new(
+    Resource::new(
         move || (id(), changes()),
         |(id, _)| async move {
             match id {
@@ -91,7 +107,25 @@ pub fn ProjectPage() -> impl IntoView {
                 None => Err(AppError::NotFound),
             }
         },
-    );
+    )
+}
+
+#[component]
+pub fn ProjectPage() -> impl IntoView {
+    // The actions live here, above the part that re-renders when the project
+    // reloads, so their state (and a message) survives the reload.
+    let (project_actions, project_feedback, delete_feedback) = project_actions();
+    let create_task = ServerAction::<CreateTask>::new();
+    let new_task_feedback = Feedback::default();
+    new_task_feedback.watch(create_task, |t| format!("Added “{}”.", t.title));
+    let (task_actions, task_feedback) = task_actions();
+
+    let changes = move || {
+        project_feedback.successes().get()
+            + new_task_feedback.successes().get()
+            + task_feedback.successes().get()
+    };
+    let detail = load_detail(changes);
     let user = use_current_user();
 
     view! {
@@ -143,18 +177,7 @@ pub fn ProjectPage() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(AppError::NotFound) => view! { <NotFound /> }.into_any(),
-                    Err(AppError::Forbidden) => view! { <Forbidden /> }.into_any(),
-                    Err(error) => {
-                        view! {
-                            <section class="page page--narrow">
-                                <p class="error" role="alert">
-                                    {error.to_string()}
-                                </p>
-                            </section>
-                        }
-                            .into_any()
-                    }
+                    Err(error) => not_loaded(error),
                 }
             })}
         </Transition>
