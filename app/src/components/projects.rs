@@ -28,6 +28,9 @@ impl ListQuery {
 
 /// The search form and the list. `refresh`: a counter that reloads the list
 /// when it moves (a feedback's successes, say).
+///
+/// One piece although long: the form, the list and its pager all read the
+/// same query-string memo, and most of the length is the `view!` markup.
 #[component]
 pub fn ProjectList(#[prop(optional, into)] refresh: Option<Signal<usize>>) -> impl IntoView {
     let query = use_query_map();

@@ -121,46 +121,65 @@ fn TaskItem(
 /// returns to this page.
 #[component]
 fn TaskForms(task: Task, members: StoredValue<Vec<Member>>, actions: TaskActions) -> impl IntoView {
-    let id = task.id;
-    let busy_done = move || {
-        actions
-            .done
-            .input()
-            .with(|i| i.as_ref().is_some_and(|i| i.id == id))
-    };
-    let busy_assign = move || {
-        actions
-            .assign
-            .input()
-            .with(|i| i.as_ref().is_some_and(|i| i.id == id))
-    };
-    let busy_update = move || {
-        actions
-            .update
-            .input()
-            .with(|i| i.as_ref().is_some_and(|i| i.id == id))
-    };
-    let busy_delete = move || {
-        actions
-            .delete
-            .input()
-            .with(|i| i.as_ref().is_some_and(|i| i.id == id))
-    };
-    let done = task.done;
-    let assign_label = format!("Assignee of “{}”", task.title);
-    let delete_prompt = format!("Delete “{}”? This cannot be undone.", task.title);
     let Task {
+        id,
         title,
         description,
         assignee_id,
+        done,
         ..
     } = task;
-    let assign_id = format!("assignee-{id}");
-    let title_id = format!("task-title-{id}");
-    let description_id = format!("task-description-{id}");
+    view! {
+        <div class="task__forms">
+            <DoneForm id done action=actions.done />
+            <AssignForm id title=title.clone() assignee_id members action=actions.assign />
+            <EditTaskForm id title=title.clone() description action=actions.update />
+            <DeleteTaskForm id title action=actions.delete />
+        </div>
+    }
+}
+
+/// Mark done, or reopen.
+#[component]
+fn DoneForm(id: Uuid, done: bool, action: ServerAction<SetTaskDone>) -> impl IntoView {
+    let busy = move || {
+        action
+            .input()
+            .with(|i| i.as_ref().is_some_and(|i| i.id == id))
+    };
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="id" value=id.to_string() />
+            <input type="hidden" name="done" value=(!done).to_string() />
+            <button type="submit" class="button button--quiet" disabled=busy>
+                {move || match (done, busy()) {
+                    (_, true) => "Saving…",
+                    (false, false) => "Mark done",
+                    (true, false) => "Reopen",
+                }}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// The assignee: an active member of the tenant (a disabled one only while
+/// the task is theirs), or nobody.
+#[component]
+fn AssignForm(
+    id: Uuid,
+    title: String,
+    assignee_id: Option<Uuid>,
+    members: StoredValue<Vec<Member>>,
+    action: ServerAction<AssignTask>,
+) -> impl IntoView {
+    let busy = move || {
+        action
+            .input()
+            .with(|i| i.as_ref().is_some_and(|i| i.id == id))
+    };
+    let select_id = format!("assignee-{id}");
     let options = members.with_value(|all| {
         all.iter()
-            // Disabled members get no new tasks, but keep showing on theirs.
             .filter(|m| m.active || Some(m.id) == assignee_id)
             .map(|m| {
                 view! {
@@ -171,73 +190,90 @@ fn TaskForms(task: Task, members: StoredValue<Vec<Member>>, actions: TaskActions
             })
             .collect_view()
     });
-
     view! {
-        <div class="task__forms">
-            <ActionForm action=actions.done attr:class="inline-form">
+        <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="id" value=id.to_string() />
+            <label class="visually-hidden" for=select_id.clone()>
+                {format!("Assignee of “{title}”")}
+            </label>
+            <select id=select_id name="assignee">
+                <option value="" selected=assignee_id.is_none()>
+                    "Unassigned"
+                </option>
+                {options}
+            </select>
+            <button type="submit" class="button button--quiet" disabled=busy>
+                {move || if busy() { "Saving…" } else { "Assign" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// Title and details, behind an "Edit" disclosure.
+#[component]
+fn EditTaskForm(
+    id: Uuid,
+    title: String,
+    description: String,
+    action: ServerAction<UpdateTask>,
+) -> impl IntoView {
+    let busy = move || {
+        action
+            .input()
+            .with(|i| i.as_ref().is_some_and(|i| i.id == id))
+    };
+    let title_id = format!("task-title-{id}");
+    let description_id = format!("task-description-{id}");
+    view! {
+        <details class="disclosure">
+            <summary class="button button--quiet">"Edit"</summary>
+            <ActionForm action attr:class="form" attr:aria-label="Edit task">
                 <input type="hidden" name="id" value=id.to_string() />
-                <input type="hidden" name="done" value=(!done).to_string() />
-                <button type="submit" class="button button--quiet" disabled=busy_done>
-                    {move || match (done, busy_done()) {
-                        (_, true) => "Saving…",
-                        (false, false) => "Mark done",
-                        (true, false) => "Reopen",
-                    }}
+                <label for=title_id.clone()>"Title"</label>
+                <input
+                    id=title_id
+                    name="title"
+                    required
+                    maxlength=TaskTitle::MAX_CHARS.to_string()
+                    value=title
+                />
+                <label for=description_id.clone()>"Details"</label>
+                <textarea
+                    id=description_id
+                    name="description"
+                    rows="2"
+                    maxlength=Description::MAX_CHARS.to_string()
+                >
+                    {description}
+                </textarea>
+                <button type="submit" class="button" disabled=busy>
+                    {move || if busy() { "Saving…" } else { "Save task" }}
                 </button>
             </ActionForm>
-            <ActionForm action=actions.assign attr:class="inline-form">
-                <input type="hidden" name="id" value=id.to_string() />
-                <label class="visually-hidden" for=assign_id.clone()>
-                    {assign_label}
-                </label>
-                <select id=assign_id name="assignee">
-                    <option value="" selected=assignee_id.is_none()>
-                        "Unassigned"
-                    </option>
-                    {options}
-                </select>
-                <button type="submit" class="button button--quiet" disabled=busy_assign>
-                    {move || if busy_assign() { "Saving…" } else { "Assign" }}
-                </button>
-            </ActionForm>
-            <details class="disclosure">
-                <summary class="button button--quiet">"Edit"</summary>
-                <ActionForm action=actions.update attr:class="form" attr:aria-label="Edit task">
+        </details>
+    }
+}
+
+/// Delete, after the confirmation the "Delete…" disclosure shows.
+#[component]
+fn DeleteTaskForm(id: Uuid, title: String, action: ServerAction<DeleteTask>) -> impl IntoView {
+    let busy = move || {
+        action
+            .input()
+            .with(|i| i.as_ref().is_some_and(|i| i.id == id))
+    };
+    view! {
+        <details class="disclosure">
+            <summary class="button button--quiet button--danger-text">"Delete…"</summary>
+            <div class="confirm" role="group" aria-label="Confirm deletion">
+                <p>{format!("Delete “{title}”? This cannot be undone.")}</p>
+                <ActionForm action attr:class="inline-form">
                     <input type="hidden" name="id" value=id.to_string() />
-                    <label for=title_id.clone()>"Title"</label>
-                    <input
-                        id=title_id
-                        name="title"
-                        required
-                        maxlength=TaskTitle::MAX_CHARS.to_string()
-                        value=title
-                    />
-                    <label for=description_id.clone()>"Details"</label>
-                    <textarea
-                        id=description_id
-                        name="description"
-                        rows="2"
-                        maxlength=Description::MAX_CHARS.to_string()
-                    >
-                        {description}
-                    </textarea>
-                    <button type="submit" class="button" disabled=busy_update>
-                        {move || if busy_update() { "Saving…" } else { "Save task" }}
+                    <button type="submit" class="button button--danger" disabled=busy>
+                        {move || if busy() { "Deleting…" } else { "Delete task" }}
                     </button>
                 </ActionForm>
-            </details>
-            <details class="disclosure">
-                <summary class="button button--quiet button--danger-text">"Delete…"</summary>
-                <div class="confirm" role="group" aria-label="Confirm deletion">
-                    <p>{delete_prompt}</p>
-                    <ActionForm action=actions.delete attr:class="inline-form">
-                        <input type="hidden" name="id" value=id.to_string() />
-                        <button type="submit" class="button button--danger" disabled=busy_delete>
-                            {move || if busy_delete() { "Deleting…" } else { "Delete task" }}
-                        </button>
-                    </ActionForm>
-                </div>
-            </details>
-        </div>
+            </div>
+        </details>
     }
 }

@@ -18,6 +18,8 @@ fn choice(
     view! { <option value=value selected=move || current.read().2 == chosen>{label}</option> }
 }
 
+/// One piece although long: the filter form, the list and the pager share the
+/// query-string memo; most of the length is the `view!` markup.
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();

@@ -22,6 +22,11 @@ struct MemberActions {
     remove: ServerAction<RemoveMember>,
 }
 
+/// `/settings`: search, the member list with its pager, and "Add a member".
+///
+/// One piece although long: the search form, the list and the add form share
+/// the query-string memo and the actions whose successes reload the list;
+/// each member's row is its own component (`MemberRow`).
 #[component]
 pub fn MembersPage() -> impl IntoView {
     let query = use_query_map();
@@ -156,6 +161,9 @@ fn InviteForm(
     }
 }
 
+/// One member: name, email, role, state, and only the changes the rules
+/// allow the caller. One piece: each control is a few lines of `view!`
+/// reading the same member and caller role.
 #[component]
 fn MemberRow(
     member: MemberDetail,
