@@ -173,7 +173,7 @@ async fn every_policy_is_keyed_by_the_tenant_and_fails_closed(
     .unwrap();
     let lowered = source.to_lowercase();
     assert!(
-        lowered.contains("nullif(current_setting('app.tenant_id', true), '')"),
+        lowered.contains("nullif(pg_catalog.current_setting('app.tenant_id', true), '')"),
         "{source}"
     );
     assert!(
@@ -220,6 +220,41 @@ async fn the_app_roles_have_no_truncate_references_or_trigger(
 
 /// Views run as their owner unless `security_invoker` is set, and SECURITY
 /// DEFINER functions as theirs: both would step around the policies.
+/// The tenant function is cheap and cannot be redirected: Postgres inlines
+/// it (no SET clause, not a definer — either would stop the inlining and cost
+/// a function call per statement), its body names `pg_catalog` explicitly so
+/// no schema on the search path can stand in, and PUBLIC may not call it.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_tenant_function_is_inlined_pinned_and_not_public(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let mut conn = connect_as_app(&db).await;
+    let (config, definer, public): (Option<Vec<String>>, bool, bool) = sqlx::query_as(
+        "select p.proconfig, p.prosecdef,
+                exists (select from aclexplode(p.proacl) a where a.grantee = 0)
+         from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+         where n.nspname = 'app' and p.proname = 'current_tenant'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(config, None, "a SET clause stops inlining");
+    assert!(!definer);
+    assert!(!public, "PUBLIC may execute app.current_tenant()");
+
+    // Inlined: the plan's output is the body's expression, not a call.
+    let plan: Vec<String> = sqlx::query_scalar(
+        "explain (verbose, costs off) select * from projects where tenant_id = (select app.current_tenant())",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let plan = plan.join("\n");
+    assert!(plan.contains("current_setting('app.tenant_id'"), "{plan}");
+    assert!(!plan.contains("current_tenant()"), "{plan}");
+}
+
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
 async fn no_view_or_function_steps_around_the_policies(_: PgPoolOptions, db: PgConnectOptions) {
     let mut conn = connect_as_app(&db).await;
