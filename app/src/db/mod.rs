@@ -29,12 +29,16 @@ pub use session_keys::{BadKey, SessionKeys};
 pub use sqlx::postgres::PgConnectOptions;
 pub use tenant_tx::{TenantChangeTx, TenantTx};
 
-use sqlx::{PgPool, migrate::Migrator, postgres::PgPoolOptions};
+use sqlx::{Connection, PgPool, migrate::Migrator, postgres::PgPoolOptions};
 use std::time::Duration;
 
 /// The schema migrations, embedded in the binary. They run as the owner role
 /// (see [`migrate`]), never as the app role.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+
+/// How long a pooled connection may sit unused before it is pinged on its
+/// way out of the pool.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
 
 /// The app role's connection pool. Cloning is cheap (the pool is shared).
 #[derive(Clone)]
@@ -65,6 +69,19 @@ impl Db {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(acquire_timeout)
+            // sqlx pings every connection it hands out: a round trip before
+            // each transaction. A connection in steady use has just proved
+            // itself; only one that sat idle (where a restart or a network
+            // drop could have killed it unseen) is pinged first.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_IF_IDLE_FOR {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_lazy_with(options);
         Self { pool }
     }

@@ -64,25 +64,22 @@ pub async fn get_for_update(tx: &mut TenantTx, id: Uuid) -> Result<Option<Projec
 }
 
 /// One page of the tenant's projects, by name.
+///
+/// The page and the total travel in one statement (the count is a scalar
+/// subquery, which Postgres runs once): one round trip, not two. Only a page
+/// past the end, which has no row to carry the total, costs a second.
 pub async fn list(
     tx: &mut TenantTx,
     filter: &ProjectFilter,
     page: PageRequest,
 ) -> Result<Paged<Project>, DbError> {
     let pattern = filter.search.as_deref().map(super::like_pattern);
-    let total = sqlx::query_scalar!(
-        r#"select count(*) as "count!" from projects
-           where ($1::text is null or name ilike $1)
-             and ($2 or archived_at is null)"#,
-        pattern.as_deref(),
-        filter.include_archived
-    )
-    .fetch_one(tx.conn())
-    .await?;
-    let items = sqlx::query_as!(
-        Project,
+    let rows = sqlx::query!(
         r#"select id, name, description, archived_at is not null as "archived!",
-                  created_at, updated_at
+                  created_at, updated_at,
+                  (select count(*) from projects
+                    where ($1::text is null or name ilike $1)
+                      and ($2 or archived_at is null)) as "total!"
            from projects
            where ($1::text is null or name ilike $1)
              and ($2 or archived_at is null)
@@ -95,12 +92,46 @@ pub async fn list(
     )
     .fetch_all(tx.conn())
     .await?;
+    let total = match rows.first() {
+        Some(row) => row.total,
+        None if page.offset() == 0 => 0,
+        None => count(tx, pattern.as_deref(), filter.include_archived).await?,
+    };
+    let items = rows
+        .into_iter()
+        .map(|row| Project {
+            id: row.id,
+            name: row.name,
+            description: row.description,
+            archived: row.archived,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
+        .collect();
     Ok(Paged {
         items,
         // count(*) is never negative.
         total: u64::try_from(total).unwrap_or_default(),
         page,
     })
+}
+
+/// How many projects [`list`] would page through.
+async fn count(
+    tx: &mut TenantTx,
+    pattern: Option<&str>,
+    include_archived: bool,
+) -> Result<i64, DbError> {
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from projects
+           where ($1::text is null or name ilike $1)
+             and ($2 or archived_at is null)"#,
+        pattern,
+        include_archived
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(total)
 }
 
 /// Renames and re-describes a project; `None` if the tenant has no such project.

@@ -171,6 +171,11 @@ struct CallerRow {
 /// BEGIN, the transaction-local settings and the first locks (see
 /// [`Start`]). Runs in its own task (above). With a check, also returns the
 /// caller's row (`None` inside when it is gone).
+///
+/// Two round trips: BEGIN, then `app.enter_tenant`, which sets the tenant
+/// and the lock timeout, takes the locks in [`Start`]'s order, reads the
+/// caller's row and, last, switches a ReadOnly caller to the SELECT-only
+/// role (which may not lock rows) — see its migration.
 async fn open(
     pool: PgPool,
     tenant: TenantId,
@@ -180,42 +185,31 @@ async fn open(
 ) -> Result<(Transaction<'static, Postgres>, Option<Option<CallerRow>>), sqlx::Error> {
     let mut tx = pool.begin().await?;
     let conn: &mut PgConnection = &mut tx;
-    // Both settings transaction-local. The lock timeout bounds how long a
-    // request waits behind another's row lock (a member change waiting for
-    // Cognito, say) before it gives up with a 409, instead of holding its
-    // pooled connection for as long as the other takes.
-    sqlx::query!(
-        "select set_config('app.tenant_id', $1, true) as tenant, set_config('lock_timeout', $2, true) as lock_timeout",
-        tenant.to_string(),
+    // The lock timeout bounds how long a request waits behind another's row
+    // lock (a member change waiting for Cognito, say) before it gives up
+    // with a 409, instead of holding its pooled connection for as long as
+    // the other takes.
+    let entered = sqlx::query!(
+        r#"select caller_role as "role: Role", caller_active as "active", caller_epoch as "auth_epoch"
+           from app.enter_tenant($1, $2, $3, true, $4, $5)"#,
+        tenant.as_uuid(),
+        check.as_ref().map(|check| check.sub.as_str()),
+        start == Start::TenantChange,
+        read_only,
         LOCK_TIMEOUT
     )
     .fetch_one(&mut *conn)
     .await?;
-    if start == Start::TenantChange {
-        sqlx::query!("select tenant_id from tenants for no key update")
-            .fetch_optional(&mut *conn)
-            .await?;
-    }
-    // Locked before the role switch below: the SELECT-only role may not
-    // lock rows.
-    let found = match check {
-        Some(check) => Some(
-            sqlx::query_as!(
-                CallerRow,
-                r#"select role as "role: Role", status = 'active' as "active!", auth_epoch
-                   from members where cognito_sub = $1 for share"#,
-                check.sub
-            )
-            .fetch_optional(&mut *conn)
-            .await?,
-        ),
-        None => None,
-    };
-    if read_only {
-        sqlx::query("set local role saas_readonly")
-            .execute(&mut *conn)
-            .await?;
-    }
+    let found = check.map(
+        |_| match (entered.role, entered.active, entered.auth_epoch) {
+            (Some(role), Some(active), Some(auth_epoch)) => Some(CallerRow {
+                role,
+                active,
+                auth_epoch,
+            }),
+            _ => None,
+        },
+    );
     Ok((tx, found))
 }
 
