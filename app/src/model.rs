@@ -55,7 +55,7 @@ pub struct PageRequest {
 
 impl PageRequest {
     pub const MAX_PER_PAGE: u32 = 100;
-    pub const DEFAULT_PER_PAGE: u32 = 20;
+    pub const DEFAULT_PER_PAGE: u32 = 50;
 
     /// Page numbers start at 1; out-of-range values are clamped.
     pub fn new(page: u32, per_page: u32) -> Self {

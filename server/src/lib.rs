@@ -6,7 +6,7 @@
 //! - [`config`]: typed settings read once from the environment;
 //! - [`startup`]: builds the router and runs it, for `main` and for tests,
 //!   and the start-up guard on the user pool;
-//! - [`routes`]: plain axum routes beside the Leptos ones (`/healthz`);
+//! - [`routes`]: plain axum routes beside the Leptos ones (`/healthz`, `/livez`);
 //! - [`guard`]: refuses cross-site requests that change state;
 //! - [`headers`]: response headers set on every response;
 //! - [`server_fns`]: the status of a server function's error response;

@@ -231,6 +231,7 @@ fn app_routes(state: AppState) -> Router {
     };
     Router::new()
         .route("/healthz", get(routes::health::healthz))
+        .route("/livez", get(routes::health::livez))
         .route("/auth/login", get(auth::routes::login))
         .route("/auth/callback", get(auth::routes::callback))
         .route("/auth/logout", post(auth::routes::logout))

@@ -86,6 +86,17 @@ async fn healthz_is_503_when_the_database_is_down() {
 }
 
 #[tokio::test]
+async fn livez_is_ok_while_the_database_is_down() {
+    let app = app(NO_DATABASE).await;
+
+    let response = get(&app, "/livez").await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(text(response).await, r#"{"status":"ok"}"#);
+}
+
+#[tokio::test]
 async fn the_home_page_is_server_rendered_with_the_hydration_scripts() {
     let app = app(NO_DATABASE).await;
 

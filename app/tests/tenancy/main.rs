@@ -9,6 +9,7 @@ mod caller_check;
 mod catalog;
 mod fixtures;
 mod isolation;
+mod paging;
 mod plans;
 mod pool;
 mod read_only;

@@ -39,7 +39,7 @@ pub async fn resolve(
 ) -> Response {
     // Static files and health checks need no caller: no session read for them.
     let path = request.uri().path();
-    if path.starts_with("/pkg/") || path == "/healthz" {
+    if path.starts_with("/pkg/") || path == "/healthz" || path == "/livez" {
         return next.run(request).await;
     }
     match current(&auth, &session).await {

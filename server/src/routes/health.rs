@@ -1,4 +1,5 @@
-//! `GET /healthz`: whether this instance can serve, database included.
+//! `GET /healthz`: whether this instance can serve, database included;
+//! `GET /livez`: whether the process answers at all.
 
 use app::db::Db;
 use axum::{
@@ -23,4 +24,15 @@ pub async fn healthz(State(db): State<Db>) -> impl IntoResponse {
         }
     };
     (status, [(header::CACHE_CONTROL, "no-store")], Json(body))
+}
+
+/// 200 while the process answers, whatever the database does: a liveness
+/// probe that restarts instances must not restart them all because Postgres
+/// is down (that is what `/healthz` reports). No session, no database: the
+/// cheapest request the server answers, the floor of the load figures.
+pub async fn livez() -> impl IntoResponse {
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(json!({ "status": "ok" })),
+    )
 }
