@@ -22,10 +22,11 @@ build:
 release:
 	scripts/release.sh
 
-## make bench    — benchmarks: ID-token verification (criterion) and a wrk load run of the pages on the release build
+## make bench    — load figures as ratios to baselines (wrk, pgbench; scripts/bench/run.sh) and ID-token verification (criterion)
 bench: release
+	cargo build --release -p bench-baseline
+	scripts/bench/run.sh
 	cargo bench -p server
-	scripts/bench/pages.sh target/release/server
 
 ## make prepare  — regenerate .sqlx/ (offline query data) after changing SQL
 prepare:

@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# `make bench`: the load figures, as ratios to baselines measured in the same
+# run. Starts a throwaway stack (its own Postgres cluster, the Cognito
+# stand-in, the demo tenants filled to full pages), signs a Member in through
+# the hosted UI, and measures with wrk and pgbench:
+#
+#   floor          GET /livez: no session, no database
+#   pages          GET /projects (50 rows), GET /projects/:id (30 tasks), and
+#                  the list_projects server function: req/s, p50, p99
+#   baseline       bench/baseline: bare axum + sqlx running the same list
+#                  query in the same kind of tenant transaction
+#   database       pgbench as the app role: every statement of one page
+#                  (sql/page.sql); the list query under row-level security
+#                  (sql/list.sql) against the same query with an explicit
+#                  tenant filter and RLS bypassed (sql/list_filter.sql)
+#   round trips    the statements one GET /projects sends, from Postgres'
+#                  own statement log
+#   scale          /projects and the list query again with 10,000 tenants
+#                  and over a million projects
+#   memory, CPU    server RSS idle and at its peak; server CPU per request
+#
+# Each figure is the median of three runs. Prints a table and writes it to
+# target/bench/results.json (and .txt).
+#
+#   scripts/bench/run.sh              (make bench builds what it needs first)
+#   DURATION=10s LARGE_TENANTS=2000 scripts/bench/run.sh
+set -euo pipefail
+source "$(dirname "$0")/../lib.sh"
+cd "$ROOT"
+
+server=target/release/server
+baseline=target/release/bench-baseline
+[ -x "$server" ] || die "no server binary at $server (make release)"
+[ -x "$baseline" ] || die "no baseline binary at $baseline (cargo build --release -p bench-baseline)"
+command -v wrk >/dev/null || die "wrk is missing: apt-get install wrk"
+command -v pgbench >/dev/null || die "pgbench is missing: apt-get install postgresql-client"
+DURATION=${DURATION:-5s}
+CONNECTIONS=${CONNECTIONS:-8}
+LARGE_TENANTS=${LARGE_TENANTS:-10000}
+LARGE_PROJECTS=${LARGE_PROJECTS:-101}
+
+OUT="$ROOT/target/bench"
+PGDIR="$ROOT/.local/pg-bench"
+LOGS="$ROOT/.local/bench-logs"
+mkdir -p "$OUT" "$LOGS"
+RESULTS="$OUT/results.txt"
+: >"$RESULTS"
+record() { echo "$*" >>"$RESULTS"; }
+
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    scripts/pg.sh destroy "$PGDIR"
+}
+trap cleanup EXIT
+
+# --- the stack ---------------------------------------------------------------
+scripts/pg.sh destroy "$PGDIR"
+port=$(scripts/pg.sh start "$PGDIR")
+scripts/pg.sh createdb "$PGDIR" saas_bench
+psql_su() { scripts/pg.sh psql "$PGDIR" -d saas_bench -q -v ON_ERROR_STOP=1 "$@"; }
+MIGRATION_DATABASE_URL=$(db_url saas_owner "$OWNER_PASSWORD" "$port" saas_bench) "$server" migrate
+APP_URL=$(db_url saas_app "$APP_PASSWORD" "$port" saas_bench)
+export APP_DATABASE_URL=$APP_URL
+
+site_port=$(free_port)
+site="http://127.0.0.1:$site_port"
+cognito_port=$(free_port)
+cargo build -q -p cognito-local
+target/debug/cognito-local --listen "127.0.0.1:$cognito_port" \
+    --callback-url "$site/auth/callback" --logout-url "$site/" >"$LOGS/cognito.log" 2>&1 &
+pids+=($!)
+export_auth_env "$site" "http://127.0.0.1:$cognito_port"
+SESSION_ENCRYPTION_KEY=$(new_session_key)
+export SESSION_ENCRYPTION_KEY
+for _ in $(seq 1 50); do
+    curl -fsS "http://127.0.0.1:$cognito_port/$COGNITO_USER_POOL_ID/.well-known/jwks.json" >/dev/null 2>&1 && break
+    sleep 0.2
+done
+"$server" seed --demo >"$LOGS/seed.log" 2>&1 || { cat "$LOGS/seed.log"; die "seeding failed"; }
+
+log "filling the measured tenant and adding 8 more (10 tenants)"
+psql_su -v tenant_name="Acme Corp" -v projects=60 -v tasks=30 -f scripts/bench/sql/fill.sql
+psql_su -v tenants=8 -v projects=60 -f scripts/bench/sql/tenants.sql
+# The RLS baseline's role: bypasses row-level security, reads projects only.
+psql_su -c "create role bench_bypass login bypassrls password 'bench_bypass'; grant select on projects to bench_bypass"
+
+LEPTOS_SITE_ADDR="127.0.0.1:$site_port" LEPTOS_ENV=PROD RUST_LOG=warn "$server" >"$LOGS/server.log" 2>&1 &
+server_pid=$!
+pids+=($server_pid)
+for _ in $(seq 1 100); do curl -fsS "$site/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+cookie=$(scripts/bench/sign_in.py "$site" max@acme.test Demo-pass-1)
+tenant=$(psql_su -Atc "select tenant_id from tenants where name = 'Acme Corp'")
+sub=$(psql_su -Atc "select cognito_sub from members where email = 'max@acme.test'")
+project=$(psql_su -Atc "select id from projects where tenant_id = '$tenant' and name = 'Project 000001'")
+sid=$(psql_su -Atc "select id from tower_sessions.session order by expiry_date desc limit 1")
+rows=$(curl -fsS -H "Cookie: $cookie" "$site/projects" | grep -o 'href="/projects/[0-9a-f-]\{36\}"' | sort -u | wc -l)
+[ "$rows" -ge 50 ] || die "/projects shows $rows project links, not 50"
+
+baseline_port=$(free_port)
+"$baseline" "127.0.0.1:$baseline_port" "$APP_URL" "$tenant" >"$LOGS/baseline.log" 2>&1 &
+baseline_pid=$!
+pids+=($baseline_pid)
+for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$baseline_port/projects" >/dev/null 2>&1 && break; sleep 0.2; done
+
+# --- measuring ---------------------------------------------------------------
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kb() { awk "/^$2:/ {print \$2}" "/proc/$1/status"; }
+ms() { # wrk's "1.23ms" / "456.00us" / "1.02s" → milliseconds
+    awk -v v="$1" 'BEGIN {
+        if (v ~ /us$/) { sub(/us$/, "", v); print v / 1000 }
+        else if (v ~ /ms$/) { sub(/ms$/, "", v); print v + 0 }
+        else if (v ~ /s$/) { sub(/s$/, "", v); print v * 1000 }
+        else print v }'
+}
+median() { sort -g | sed -n 2p; }
+
+# wrk_figures KEY PID URL [wrk args]: three runs; records the medians of
+# req/s, p50, p99 and the process' CPU per request.
+wrk_figures() {
+    local key=$1 pid=$2 url=$3; shift 3
+    local rates=() p50s=() p99s=() cpus=()
+    for i in 1 2 3; do
+        local before after out requests non2xx
+        before=$(cpu_ticks "$pid")
+        out=$(wrk -t 2 -c "$CONNECTIONS" -d "$DURATION" --latency "$@" "$url")
+        after=$(cpu_ticks "$pid")
+        non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+        [ -z "$non2xx" ] || die "$key: $non2xx non-2xx answers from $url"
+        requests=$(awk '/requests in/ {print $1}' <<<"$out")
+        rates+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
+        p50s+=("$(ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")")
+        p99s+=("$(ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")")
+        # Clock ticks are 10 ms: per request, in ms.
+        cpus+=("$(awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN {print t * 1000 / hz / n}')")
+        echo "  $key run $i: ${rates[-1]} req/s, p50 ${p50s[-1]} ms, p99 ${p99s[-1]} ms" >&2
+    done
+    record "$key.rps $(printf '%s\n' "${rates[@]}" | median)"
+    record "$key.p50_ms $(printf '%s\n' "${p50s[@]}" | median)"
+    record "$key.p99_ms $(printf '%s\n' "${p99s[@]}" | median)"
+    record "$key.cpu_ms $(printf '%s\n' "${cpus[@]}" | median)"
+}
+
+# pgbench_figures KEY ROLE PASSWORD SCRIPT [-D …]: median tps of three runs.
+pgbench_figures() {
+    local key=$1 role=$2 password=$3 script=$4; shift 4
+    local tps=()
+    for i in 1 2 3; do
+        tps+=("$(PGPASSWORD=$password pgbench -n -M prepared -c "$CONNECTIONS" -j 2 -T "${DURATION%s}" \
+            -h 127.0.0.1 -p "$port" -U "$role" "$@" -f "$script" saas_bench 2>&1 |
+            awk '/^tps/ {print $3}')")
+        [ -n "${tps[-1]}" ] || die "$key: pgbench failed (run it by hand: $script)"
+        echo "  $key run $i: ${tps[-1]} tps" >&2
+    done
+    record "$key.tps $(printf '%s\n' "${tps[@]}" | median)"
+}
+
+record "server.rss_idle_kb $(rss_kb "$server_pid" VmRSS)"
+
+log "round trips: the statement log of 10 sequential GET /projects"
+psql_su -c "alter system set log_statement = 'all'" -c "select pg_reload_conf()" >/dev/null
+sleep 0.5
+pglog=$(scripts/pg.sh logfile "$PGDIR")
+from=$(stat -c %s "$pglog")
+for _ in $(seq 1 10); do curl -fsS -o /dev/null -H "Cookie: $cookie" "$site/projects"; done
+sleep 1
+tail -c +"$((from + 1))" "$pglog" >"$LOGS/statements.log"
+psql_su -c "alter system reset log_statement" -c "select pg_reload_conf()" >/dev/null
+statements=$(grep -cE 'LOG:  (statement|execute [^:]*):' "$LOGS/statements.log" || true)
+record "round_trips.statements_per_page $(awk -v n="$statements" 'BEGIN {print n / 10}')"
+echo "  one page's statements (from $LOGS/statements.log):" >&2
+grep -E 'LOG:  (statement|execute [^:]*):' "$LOGS/statements.log" |
+    head -n "$((statements / 10))" | sed -E 's/.*LOG:  //' | cut -c1-110 | sed 's/^/    /' >&2
+
+log "wrk -c $CONNECTIONS -d $DURATION, 10 tenants"
+wrk_figures floor "$server_pid" "$site/livez"
+wrk_figures projects "$server_pid" "$site/projects" -H "Cookie: $cookie"
+wrk_figures project "$server_pid" "$site/projects/$project" -H "Cookie: $cookie"
+BENCH_ORIGIN=$site BENCH_COOKIE=$cookie wrk_figures server_fn "$server_pid" \
+    "$site/api/list_projects" -s scripts/bench/server_fn.lua
+wrk_figures baseline "$baseline_pid" "http://127.0.0.1:$baseline_port/projects"
+record "server.rss_peak_kb $(rss_kb "$server_pid" VmHWM)"
+
+log "pgbench -M prepared -c $CONNECTIONS -T ${DURATION%s}, 10 tenants"
+pgbench_figures db_page saas_app "$APP_PASSWORD" scripts/bench/sql/page.sql \
+    -D sid="$sid" -D tenant="$tenant" -D sub="$sub"
+pgbench_figures list_rls saas_app "$APP_PASSWORD" scripts/bench/sql/list.sql -D tenant="$tenant"
+pgbench_figures list_filter bench_bypass bench_bypass scripts/bench/sql/list_filter.sql -D tenant="$tenant"
+echo "  the list query's plan under RLS:" >&2
+PGPASSWORD=$APP_PASSWORD psql -h 127.0.0.1 -p "$port" -U saas_app -d saas_bench -qAt \
+    -c "begin" -c "select set_config('app.tenant_id', '$tenant', true)" \
+    -c "explain select id, name from projects where archived_at is null order by lower(name), id limit 50" \
+    -c "commit" 2>&1 | grep -v '^Acme\|^[0-9a-f-]\{36\}$' | sed 's/^/    /' >&2
+
+log "scale: $LARGE_TENANTS tenants, $LARGE_PROJECTS projects each"
+psql_su -v tenants=$((LARGE_TENANTS - 10)) -v projects="$LARGE_PROJECTS" -f scripts/bench/sql/tenants.sql
+record "large.tenants $(psql_su -Atc 'select count(*) from tenants')"
+record "large.projects $(psql_su -Atc 'select count(*) from projects')"
+wrk_figures large_projects "$server_pid" "$site/projects" -H "Cookie: $cookie"
+pgbench_figures large_list_rls saas_app "$APP_PASSWORD" scripts/bench/sql/list.sql -D tenant="$tenant"
+pgbench_figures large_list_filter bench_bypass bench_bypass scripts/bench/sql/list_filter.sql -D tenant="$tenant"
+
+python3 scripts/bench/report.py "$RESULTS" "$OUT/results.json"

@@ -1,0 +1,14 @@
+-- The project list's first page (app/src/db/projects.rs) in a tenant
+-- transaction, as the app runs it: the tenant from the transaction-local
+-- setting, row-level security filtering. pgbench -M prepared, -D tenant=….
+-- (The app binds a null search; pgbench variables cannot be null, so it is
+-- written in.)
+begin;
+select set_config('app.tenant_id', :tenant, true);
+select id, name, description, archived_at is not null as archived, created_at, updated_at,
+       (select count(*) from projects
+         where (null::text is null or name ilike null) and (false or archived_at is null)) as total
+  from projects
+ where (null::text is null or name ilike null) and (false or archived_at is null)
+ order by lower(name), id limit 50 offset 0;
+commit;
