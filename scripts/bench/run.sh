@@ -170,8 +170,8 @@ psql_su -c "alter system reset log_statement" -c "select pg_reload_conf()" >/dev
 statements=$(grep -cE 'LOG:  (statement|execute [^:]*):' "$LOGS/statements.log" || true)
 record "round_trips.statements_per_page $(awk -v n="$statements" 'BEGIN {print n / 10}')"
 echo "  one page's statements (from $LOGS/statements.log):" >&2
-grep -E 'LOG:  (statement|execute [^:]*):' "$LOGS/statements.log" |
-    head -n "$((statements / 10))" | sed -E 's/.*LOG:  //' | cut -c1-110 | sed 's/^/    /' >&2
+grep -E 'LOG:  (statement|execute [^:]*):' "$LOGS/statements.log" | sed -E 's/.*LOG:  //' |
+    cut -c1-110 | sed 's/^/    /' | head -n "$((statements / 10))" >&2 || true
 
 log "wrk -c $CONNECTIONS -d $DURATION, 10 tenants"
 wrk_figures floor "$server_pid" "$site/livez"

@@ -76,6 +76,15 @@ pub(crate) async fn tenant_tx(
     Ok(crate::db::TenantTx::begin(&db()?, caller).await?)
 }
 
+/// A transaction that only reads, as the SELECT-only database role (see
+/// `TenantTx::begin_read`).
+#[cfg(feature = "ssr")]
+pub(crate) async fn tenant_read_tx(
+    caller: &crate::identity::SignedIn,
+) -> Result<crate::db::TenantTx, AppError> {
+    Ok(crate::db::TenantTx::begin_read(&db()?, caller).await?)
+}
+
 /// A transaction for a change to the caller's tenant itself (members,
 /// profile): it holds the tenant's row lock, so such changes run one at a
 /// time, and the caller's role is re-checked under it.

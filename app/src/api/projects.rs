@@ -2,7 +2,7 @@
 //! archive and restore, delete.
 
 #[cfg(feature = "ssr")]
-use super::{Need, audit, authorize, invalid, not_found, tenant_tx};
+use super::{Need, audit, authorize, invalid, not_found, tenant_read_tx, tenant_tx};
 #[cfg(feature = "ssr")]
 use crate::audit_action::AuditAction;
 use crate::error::AppError;
@@ -28,7 +28,7 @@ pub async fn list_projects(
         search: search.non_empty().map(str::to_owned),
         include_archived: archived,
     };
-    let mut tx = tenant_tx(&caller).await?;
+    let mut tx = tenant_read_tx(&caller).await?;
     let listed = projects::list(
         &mut tx,
         &filter,
@@ -46,7 +46,7 @@ pub async fn get_project(id: Uuid) -> Result<ProjectDetail, AppError> {
     use crate::db::{members, projects, tasks};
 
     let caller = authorize(Need::Read).await?;
-    let mut tx = tenant_tx(&caller).await?;
+    let mut tx = tenant_read_tx(&caller).await?;
     let project = projects::get(&mut tx, id).await?.ok_or_else(not_found)?;
     let tasks = tasks::list_for_project(&mut tx, id).await?;
     let members = members::list(&mut tx).await?;

@@ -4,7 +4,7 @@
 //! offered (see `crate::policy` and `crate::membership`).
 
 #[cfg(feature = "ssr")]
-use super::{Need, authorize, invalid, not_found, tenant_change_tx, tenant_tx};
+use super::{Need, authorize, invalid, not_found, tenant_change_tx, tenant_read_tx};
 use crate::error::AppError;
 use crate::model::{AuditEntry, MemberDetail, MemberList, Paged};
 use leptos::prelude::*;
@@ -23,7 +23,7 @@ pub async fn list_members(
 
     let caller = authorize(Need::ManageMembers).await?;
     let search = SearchText::parse(&search).map_err(invalid("q"))?;
-    let mut tx = tenant_tx(&caller).await?;
+    let mut tx = tenant_read_tx(&caller).await?;
     let found = members::page(
         &mut tx,
         search.non_empty(),
@@ -145,7 +145,7 @@ pub async fn list_audit(
         actor: actor.non_empty().map(str::to_owned),
         action,
     };
-    let mut tx = tenant_tx(&caller).await?;
+    let mut tx = tenant_read_tx(&caller).await?;
     let entries = audit::page(
         &mut tx,
         &filter,

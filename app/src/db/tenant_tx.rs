@@ -31,6 +31,19 @@ impl TenantTx {
         Self::begin_checked(db, caller, Start::Caller).await
     }
 
+    /// Opens a transaction that only reads: the caller's row is checked as
+    /// in [`begin`](Self::begin) but not locked, and the transaction runs as
+    /// the SELECT-only database role whatever the caller's role, so Postgres
+    /// refuses any write in it.
+    ///
+    /// No lock because a read has nothing to commit after a change to the
+    /// caller: it reads a snapshot taken after the check. And a shared row
+    /// lock is not free: every concurrent request of one member locking the
+    /// same row makes Postgres record the lockers in a multixact.
+    pub async fn begin_read(db: &Db, caller: &SignedIn) -> Result<Self, DbError> {
+        Self::begin_checked(db, caller, Start::Read).await
+    }
+
     /// Opens a transaction for a change to the tenant itself — its members,
     /// its profile — holding the tenant's row lock first (see
     /// [`Start::TenantChange`]): such changes run one at a time per tenant.
@@ -44,7 +57,7 @@ impl TenantTx {
 
     async fn begin_checked(db: &Db, caller: &SignedIn, start: Start) -> Result<Self, DbError> {
         let who = &caller.identity;
-        let read_only = !who.role().can_write();
+        let read_only = start == Start::Read || !who.role().can_write();
         let check = CallerCheck {
             sub: who.sub().to_owned(),
         };
@@ -143,6 +156,9 @@ const LOCK_TIMEOUT: &str = "5s";
 /// two requests never wait for each other in a circle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Start {
+    /// The caller's member row read, not locked: a transaction that only
+    /// reads (see [`TenantTx::begin_read`]).
+    Read,
     /// The caller's member row `FOR SHARE`: a change to the caller (a
     /// demotion, a disable, a removal) waits until this transaction ends,
     /// and a transaction that starts after such a change committed sees it
@@ -191,10 +207,11 @@ async fn open(
     // the other takes.
     let entered = sqlx::query!(
         r#"select caller_role as "role: Role", caller_active as "active", caller_epoch as "auth_epoch"
-           from app.enter_tenant($1, $2, $3, true, $4, $5)"#,
+           from app.enter_tenant($1, $2, $3, $4, $5, $6)"#,
         tenant.as_uuid(),
         check.as_ref().map(|check| check.sub.as_str()),
         start == Start::TenantChange,
+        start != Start::Read,
         read_only,
         LOCK_TIMEOUT
     )

@@ -1,7 +1,8 @@
-//! A caller's transaction re-reads the caller's member row under a lock
-//! before anything else: a session whose role, status or `auth_epoch` no
-//! longer matches the row gets no transaction, and a change to the caller's
-//! row waits until the caller's transaction in flight has ended.
+//! A caller's transaction re-reads the caller's member row before anything
+//! else: a session whose role, status or `auth_epoch` no longer matches the
+//! row gets no transaction. A transaction that may write holds the row
+//! locked, so a change to the caller waits until it has ended; a read
+//! transaction holds no lock and cannot write.
 
 use crate::fixtures::{app_db, two_tenants};
 use app::db::{DbError, TenantTx, projects};
@@ -106,7 +107,58 @@ async fn a_caller_whose_row_moved_on_gets_no_transaction(_: PgPoolOptions, opts:
             matches!(change, Err(DbError::StaleCaller)),
             "{case}: {change:?}"
         );
+        let read = TenantTx::begin_read(&db, &who).await;
+        assert!(
+            matches!(read, Err(DbError::StaleCaller)),
+            "{case}: {read:?}"
+        );
     }
+}
+
+/// A read transaction checks the caller like any other, but takes no lock
+/// (a change to the caller does not wait for it) and runs as the
+/// SELECT-only role: even an Admin's read transaction cannot write.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_read_transaction_locks_nothing_and_cannot_write(
+    _: PgPoolOptions,
+    opts: PgConnectOptions,
+) {
+    let db = app_db(&opts, 4);
+    let (a, _b) = two_tenants(&db).await;
+    member(&db, a.id, "ada", Role::Admin, 0).await;
+    let ada = caller(a.id, "ada", Role::Admin, 0);
+
+    let mut read = TenantTx::begin_read(&db, &ada).await.unwrap();
+    let listed = projects::list(&mut read, &Default::default(), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.items, vec![a.project.clone()]);
+    // A change to Ada commits while her read is open: no lock to wait for.
+    tokio::time::timeout(
+        Duration::from_secs(3),
+        change_row(
+            &db,
+            a.id,
+            "ada",
+            "update members set auth_epoch = auth_epoch + 1 where cognito_sub = $1",
+        ),
+    )
+    .await
+    .expect("the change waited for a read transaction");
+    let write = sqlx::query("update projects set name = 'renamed'")
+        .execute(read.conn_for_tests())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        write.as_database_error().and_then(|e| e.code()).as_deref(),
+        Some("42501"),
+        "{write}"
+    );
+    drop(read);
+
+    // And her next transaction, of any kind, sees the change.
+    let after = TenantTx::begin_read(&db, &ada).await;
+    assert!(matches!(after, Err(DbError::StaleCaller)), "{after:?}");
 }
 
 /// The review's race, at its root: a demotion of the caller cannot commit
