@@ -141,6 +141,11 @@ impl Application {
         Ok(())
     }
 
+    /// The database pool the server uses (tests inspect its connections).
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
     /// The router, for tests that drive it without a socket.
     pub fn router(&self) -> Router {
         self.router.clone()

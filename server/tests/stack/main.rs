@@ -6,6 +6,7 @@
 mod flow;
 mod guard;
 mod input;
+mod leak_hunt;
 mod logs;
 mod operator;
 mod projects;

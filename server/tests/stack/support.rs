@@ -35,6 +35,8 @@ pub struct Settings {
     pub client_write_attributes: Option<Vec<String>>,
     /// Let anyone sign up (pool.toml: only administrators create users).
     pub open_sign_up: bool,
+    /// The server's pool size, when not the default.
+    pub max_connections: Option<u32>,
 }
 
 impl Default for Settings {
@@ -46,6 +48,7 @@ impl Default for Settings {
             id_token_minutes: 60,
             client_write_attributes: None,
             open_sign_up: false,
+            max_connections: None,
         }
     }
 }
@@ -53,6 +56,8 @@ impl Default for Settings {
 pub struct Stack {
     /// Where the server listens.
     pub app: String,
+    /// The server's own database pool.
+    pub db: app::db::Db,
     pub idp: SharedPool,
     idp_server: tokio::task::JoinHandle<std::io::Result<()>>,
     /// What the start-up guard said of the stand-in's app client (not run
@@ -103,7 +108,7 @@ impl Stack {
             (idp_url.clone(), idp.issuer())
         };
         let database = owner.get_database().unwrap().to_owned();
-        let env: HashMap<&str, String> = HashMap::from([
+        let mut env: HashMap<&str, String> = HashMap::from([
             ("APP_DATABASE_URL", app_url_for(&database)),
             ("APP_BASE_URL", base_url),
             ("COGNITO_DOMAIN", domain.clone()),
@@ -117,6 +122,9 @@ impl Stack {
             ("SESSION_MAX_AGE_SECS", settings.max_age_secs.to_string()),
             ("SESSION_ENCRYPTION_KEY", SESSION_KEY.to_owned()),
         ]);
+        if let Some(max) = settings.max_connections {
+            env.insert("DATABASE_MAX_CONNECTIONS", max.to_string());
+        }
         let config = ServeConfig::from_lookup(|name| env.get(name).cloned()).unwrap();
         let serve_env = env.iter().map(|(k, v)| (*k, v.clone())).collect();
         let leptos = LeptosOptions::builder()
@@ -125,6 +133,7 @@ impl Stack {
             .site_addr(([127, 0, 0, 1], 0))
             .build();
         let server = Application::build_on(app_listener, config, leptos).await;
+        let db = server.db().clone();
         let user_pool_check = if settings.https {
             Ok(())
         } else {
@@ -138,6 +147,7 @@ impl Stack {
 
         let stack = Self {
             app,
+            db,
             idp,
             idp_server,
             user_pool_check,
@@ -155,7 +165,7 @@ impl Stack {
 
     /// A tenant and its projects, written as the owner inside the tenant's
     /// own setting (row-level security is forced on the owner too).
-    async fn seed_tenant(&self, tenant: &str, name: &str, projects: &[&str]) {
+    pub async fn seed_tenant(&self, tenant: &str, name: &str, projects: &[&str]) {
         let mut conn = self.owner().await;
         let mut tx = begin_as(&mut conn, tenant).await;
         sqlx::query("insert into tenants (tenant_id, name) values ($1::uuid, $2)")
@@ -239,16 +249,22 @@ impl Stack {
     /// a transaction it then rolls back (the server, as the app role, is
     /// never affected).
     pub async fn count_all_tenants(&self, table: &str, condition: &str) -> i64 {
+        let sql = format!("select count(*) from {table} where {condition}");
+        self.count_across_tenants(&[table], &sql).await
+    }
+
+    /// What `sql` (one row, one count) reads with row-level security lifted
+    /// from `tables`, as in [`count_all_tenants`](Self::count_all_tenants).
+    pub async fn count_across_tenants(&self, tables: &[&str], sql: &str) -> i64 {
         let mut conn = self.owner().await;
         let mut tx = conn.begin().await.unwrap();
-        sqlx::query(&format!("alter table {table} no force row level security"))
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        let count = sqlx::query_scalar(&format!("select count(*) from {table} where {condition}"))
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
+        for table in tables {
+            sqlx::query(&format!("alter table {table} no force row level security"))
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        let count = sqlx::query_scalar(sql).fetch_one(&mut *tx).await.unwrap();
         tx.rollback().await.unwrap();
         count
     }
