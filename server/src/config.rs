@@ -57,6 +57,13 @@ pub struct AuthConfig {
     /// (`SESSION_ENCRYPTION_KEY`, and `SESSION_ENCRYPTION_KEYS_PREVIOUS`
     /// while rotating).
     pub session_keys: app::db::SessionKeys,
+    /// How long a call to Cognito's token endpoint or JWKS may take before
+    /// it counts as failed (`COGNITO_TIMEOUT_MS`).
+    pub cognito_timeout: Duration,
+    /// How long fetched signing keys are trusted before they are fetched
+    /// again (`COGNITO_KEYS_MAX_AGE_SECS`): a withdrawn key stops verifying
+    /// within this time.
+    pub keys_max_age: Duration,
 }
 
 impl AuthConfig {
@@ -121,6 +128,16 @@ impl AuthConfig {
                 reason: "must not be shorter than SESSION_IDLE_TIMEOUT_SECS".into(),
             });
         }
+        let cognito_timeout =
+            Duration::from_millis(parse_or(get, "COGNITO_TIMEOUT_MS", 10_000, |ms: &u64| {
+                (100..=60_000).contains(ms)
+            })?);
+        let keys_max_age = Duration::from_secs(parse_or(
+            get,
+            "COGNITO_KEYS_MAX_AGE_SECS",
+            15 * 60,
+            |s: &u64| (1..=24 * 3600).contains(s),
+        )?);
         let admin_endpoint = admin_endpoint(get)?;
         let session_keys = session_keys(get)?;
         let base_url = url(&required(get, "APP_BASE_URL")?, "APP_BASE_URL")?;
@@ -153,6 +170,8 @@ impl AuthConfig {
             session_idle,
             session_max_age,
             session_keys,
+            cognito_timeout,
+            keys_max_age,
         })
     }
 }

@@ -2,7 +2,9 @@
 //! token passes, and each attack of SECURITY.md items 11–13 fails.
 
 use axum::extract::Request;
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
+use axum::response::IntoResponse;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use cognito_local::config::PoolConfig;
@@ -11,13 +13,15 @@ use serde_json::{Value, json};
 use server::auth::http_client;
 use server::auth::verifier::{IdTokenVerifier, VerifyError};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 struct Idp {
     pool: SharedPool,
     issuer: String,
     jwks_fetches: Arc<AtomicUsize>,
+    /// While set, the JWKS endpoint answers 503.
+    jwks_down: Arc<AtomicBool>,
 }
 
 /// The stand-in on a real socket, counting requests for its JWKS.
@@ -27,13 +31,17 @@ async fn idp() -> Idp {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../cognito-local/pool.toml");
     let pool = Pool::open(PoolConfig::load(&path).unwrap(), base, None).unwrap();
     let fetches = Arc::new(AtomicUsize::new(0));
-    let counter = fetches.clone();
+    let down = Arc::new(AtomicBool::new(false));
+    let (counter, outage) = (fetches.clone(), down.clone());
     let router = cognito_local::router(pool.clone()).layer(middleware::from_fn(
         move |req: Request, next: Next| {
-            let counter = counter.clone();
+            let (counter, outage) = (counter.clone(), outage.clone());
             async move {
                 if req.uri().path().ends_with("/jwks.json") {
                     counter.fetch_add(1, Ordering::SeqCst);
+                    if outage.load(Ordering::SeqCst) {
+                        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                    }
                 }
                 next.run(req).await
             }
@@ -44,6 +52,7 @@ async fn idp() -> Idp {
         issuer: pool.issuer(),
         pool,
         jwks_fetches: fetches,
+        jwks_down: down,
     }
 }
 
@@ -324,5 +333,87 @@ async fn keys_that_cannot_be_fetched_are_an_error_not_a_pass() {
     assert!(
         matches!(outcome, Err(VerifyError::KeysUnavailable(_))),
         "{outcome:?}"
+    );
+}
+
+/// The keys are fetched again once they are older than the max age: a key
+/// the pool withdrew (two rotations later) stops verifying then, even for a
+/// token signed before the withdrawal.
+#[tokio::test]
+async fn a_withdrawn_key_stops_verifying_once_the_cached_keys_expire() {
+    let idp = idp().await;
+    // Long enough for two RSA key generations.
+    let max_age = Duration::from_secs(3);
+    let verifier = idp
+        .verifier()
+        .with_refetch_interval(Duration::ZERO)
+        .with_max_age(max_age);
+    let old_token = idp.sign(&idp.claims());
+    assert!(
+        verifier
+            .verify_sign_in(&old_token, "the-nonce")
+            .await
+            .is_ok()
+    );
+    let fetched = std::time::Instant::now();
+
+    idp.pool.rotate_keys();
+    idp.pool.rotate_keys();
+    // Within the max age the cached key still verifies, with no fetch.
+    assert!(
+        verifier
+            .verify_sign_in(&old_token, "the-nonce")
+            .await
+            .is_ok()
+    );
+    assert!(
+        fetched.elapsed() < max_age,
+        "the rotations took too long to tell"
+    );
+    assert_eq!(idp.jwks_fetches.load(Ordering::SeqCst), 1);
+
+    tokio::time::sleep(max_age.saturating_sub(fetched.elapsed()) + Duration::from_millis(50)).await;
+    let outcome = verifier.verify_sign_in(&old_token, "the-nonce").await;
+    assert_eq!(outcome, Err(VerifyError::UnknownKey));
+    assert_eq!(idp.jwks_fetches.load(Ordering::SeqCst), 2);
+    // Tokens of the current key verify.
+    let new_token = idp.sign(&idp.claims());
+    assert!(
+        verifier
+            .verify_sign_in(&new_token, "the-nonce")
+            .await
+            .is_ok()
+    );
+}
+
+/// An outage of the JWKS endpoint when the keys are due a refetch keeps the
+/// cached keys: verification goes on, and the fetch is tried again later.
+#[tokio::test]
+async fn a_jwks_outage_keeps_the_cached_keys() {
+    let idp = idp().await;
+    let max_age = Duration::from_millis(200);
+    let verifier = idp
+        .verifier()
+        .with_refetch_interval(Duration::ZERO)
+        .with_max_age(max_age);
+    let token = idp.sign(&idp.claims());
+    assert!(verifier.verify_sign_in(&token, "the-nonce").await.is_ok());
+
+    idp.jwks_down.store(true, Ordering::SeqCst);
+    tokio::time::sleep(max_age + Duration::from_millis(50)).await;
+    let outcome = verifier.verify_sign_in(&token, "the-nonce").await;
+    assert!(outcome.is_ok(), "{outcome:?}");
+    assert_eq!(
+        idp.jwks_fetches.load(Ordering::SeqCst),
+        2,
+        "the refetch was tried"
+    );
+
+    idp.jwks_down.store(false, Ordering::SeqCst);
+    assert!(verifier.verify_sign_in(&token, "the-nonce").await.is_ok());
+    assert_eq!(
+        idp.jwks_fetches.load(Ordering::SeqCst),
+        3,
+        "and tried again"
     );
 }

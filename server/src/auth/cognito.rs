@@ -4,7 +4,10 @@
 //!
 //! The `oauth2` crate does not look inside ID tokens; every ID token it
 //! returns goes through [`IdTokenVerifier`] before anything is taken from it.
+//! Every call goes through a [`Breaker`]: while Cognito is unreachable,
+//! calls fail at once instead of each waiting for the timeout.
 
+use super::breaker::Breaker;
 use super::verifier::{IdClaims, IdTokenVerifier, VerifyError};
 use crate::config::AuthConfig;
 use oauth2::basic::{
@@ -94,6 +97,7 @@ pub struct Cognito {
     client_secret: SecretString,
     revoke_url: String,
     logout_url: Url,
+    breaker: Breaker,
 }
 
 impl Cognito {
@@ -122,7 +126,24 @@ impl Cognito {
             client_secret: config.client_secret.clone(),
             revoke_url: url("/oauth2/revoke"),
             logout_url,
+            breaker: Breaker::default(),
         }
+    }
+
+    /// Runs `call` unless the breaker is open, and tells the breaker how it
+    /// went: only "unreachable" counts against Cognito.
+    async fn guarded<T>(
+        &self,
+        call: impl Future<Output = Result<T, ExchangeError>>,
+    ) -> Result<T, ExchangeError> {
+        let Some(permit) = self.breaker.permit() else {
+            return Err(ExchangeError::Unreachable(
+                "not called: it was unreachable a moment ago".into(),
+            ));
+        };
+        let result = call.await;
+        permit.report(matches!(result, Err(ExchangeError::Unreachable(_))));
+        result
     }
 
     /// A fresh authorization request: the hosted UI's URL to send the browser
@@ -154,58 +175,72 @@ impl Cognito {
         code: &str,
         request: &AuthorizationRequest,
     ) -> Result<Tokens, ExchangeError> {
-        let response = self
-            .oauth
-            .exchange_code(AuthorizationCode::new(code.to_owned()))
-            .set_pkce_verifier(PkceCodeVerifier::new(request.pkce_verifier.clone()))
-            .request_async(&self.http)
-            .await
-            .map_err(classify)?;
-        let claims = self
-            .verifier
-            .verify_sign_in(id_token(&response)?, &request.nonce)
-            .await
-            .map_err(token_error)?;
-        Ok(Tokens::new(claims, &response))
+        self.guarded(async {
+            let response = self
+                .oauth
+                .exchange_code(AuthorizationCode::new(code.to_owned()))
+                .set_pkce_verifier(PkceCodeVerifier::new(request.pkce_verifier.clone()))
+                .request_async(&self.http)
+                .await
+                .map_err(classify)?;
+            let claims = self
+                .verifier
+                .verify_sign_in(id_token(&response)?, &request.nonce)
+                .await
+                .map_err(token_error)?;
+            Ok(Tokens::new(claims, &response))
+        })
+        .await
     }
 
     /// New tokens from a refresh token; the new ID token is verified like the
     /// first (without a nonce: refreshed ID tokens carry none).
     pub async fn refresh(&self, refresh_token: &str) -> Result<Tokens, ExchangeError> {
-        let response = self
-            .oauth
-            .exchange_refresh_token(&RefreshToken::new(refresh_token.to_owned()))
-            .request_async(&self.http)
-            .await
-            .map_err(classify)?;
-        let claims = self
-            .verifier
-            .verify_refresh(id_token(&response)?)
-            .await
-            .map_err(token_error)?;
-        Ok(Tokens::new(claims, &response))
+        self.guarded(async {
+            let response = self
+                .oauth
+                .exchange_refresh_token(&RefreshToken::new(refresh_token.to_owned()))
+                .request_async(&self.http)
+                .await
+                .map_err(classify)?;
+            let claims = self
+                .verifier
+                .verify_refresh(id_token(&response)?)
+                .await
+                .map_err(token_error)?;
+            Ok(Tokens::new(claims, &response))
+        })
+        .await
     }
 
     /// Revokes a refresh token (and the tokens issued from it). Posted by
     /// hand: `oauth2` refuses a revocation URL that is not https, which the
     /// local stand-in's is not.
     pub async fn revoke(&self, refresh_token: &str) -> Result<(), ExchangeError> {
-        let response = self
-            .http
-            .post(&self.revoke_url)
-            .basic_auth(&self.client_id, Some(self.client_secret.expose_secret()))
-            .form(&[("token", refresh_token), ("client_id", &self.client_id)])
-            .send()
-            .await
-            .map_err(|e| ExchangeError::Unreachable(e.to_string()))?;
-        if response.status().is_success() {
-            Ok(())
-        } else {
-            Err(ExchangeError::Refused(format!(
-                "revoke: {}",
-                response.status()
-            )))
-        }
+        self.guarded(async {
+            let response = self
+                .http
+                .post(&self.revoke_url)
+                .basic_auth(&self.client_id, Some(self.client_secret.expose_secret()))
+                .form(&[("token", refresh_token), ("client_id", &self.client_id)])
+                .send()
+                .await
+                .map_err(|e| ExchangeError::Unreachable(e.to_string()))?;
+            if response.status().is_success() {
+                Ok(())
+            } else if response.status().is_server_error() {
+                Err(ExchangeError::Unreachable(format!(
+                    "revoke: {}",
+                    response.status()
+                )))
+            } else {
+                Err(ExchangeError::Refused(format!(
+                    "revoke: {}",
+                    response.status()
+                )))
+            }
+        })
+        .await
     }
 
     /// The hosted UI's sign-out URL, which returns to the app's home page.

@@ -3,6 +3,12 @@
 //! 10 seconds however many tokens ask; `iss` exact; `aud` the client id;
 //! `token_use` = `id`; `exp` with a small leeway; and the `nonce` of the
 //! sign-in that asked for the token.
+//!
+//! The cached keys also expire ([`KEYS_MAX_AGE`]): the first verification
+//! after that fetches the JWKS again, so a key the user pool withdrew stops
+//! being trusted within that time. A fetch that fails keeps the keys it
+//! would have replaced: an outage of the JWKS endpoint does not stop
+//! verification.
 
 use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm, PublicKeyUse};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
@@ -14,6 +20,8 @@ use tokio::sync::{Mutex, RwLock};
 
 /// The shortest time between two JWKS fetches caused by unknown key ids.
 pub const REFETCH_INTERVAL: Duration = Duration::from_secs(10);
+/// How long fetched keys are trusted before they are fetched again.
+pub const KEYS_MAX_AGE: Duration = Duration::from_secs(15 * 60);
 /// Clock skew tolerated on `exp` (jsonwebtoken's default would be 60 s).
 pub const LEEWAY_SECONDS: u64 = 5;
 
@@ -61,7 +69,10 @@ pub enum VerifyError {
 
 struct KeyCache {
     keys: HashMap<String, DecodingKey>,
+    /// The last fetch that succeeded: the keys' age.
     fetched_at: Option<Instant>,
+    /// The last fetch tried, successful or not.
+    tried_at: Option<Instant>,
 }
 
 /// Verifies ID tokens of one user pool and app client. Cheap to share.
@@ -74,6 +85,7 @@ pub struct IdTokenVerifier {
     /// Serialises fetches, so a burst of unknown kids makes one request.
     fetching: Mutex<()>,
     refetch_interval: Duration,
+    max_age: Duration,
 }
 
 impl IdTokenVerifier {
@@ -87,10 +99,19 @@ impl IdTokenVerifier {
             cache: RwLock::new(KeyCache {
                 keys: HashMap::new(),
                 fetched_at: None,
+                tried_at: None,
             }),
             fetching: Mutex::new(()),
             refetch_interval: REFETCH_INTERVAL,
+            max_age: KEYS_MAX_AGE,
         }
+    }
+
+    /// Another lifetime for fetched keys (configuration, and tests of key
+    /// withdrawal).
+    pub fn with_max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = max_age;
+        self
     }
 
     /// Another minimum time between fetches (tests of key rotation).
@@ -140,33 +161,63 @@ impl IdTokenVerifier {
         Ok(claims)
     }
 
-    /// The key with this kid, fetching the JWKS if it is unknown and the last
-    /// fetch is old enough.
+    /// The key with this kid. The JWKS is fetched first when the cached keys
+    /// are older than the max age or lack the kid — at most once per
+    /// refetch interval however many tokens ask, so neither unknown kids nor
+    /// a down identity provider make a fetch per request.
     async fn key(&self, kid: &str) -> Result<DecodingKey, VerifyError> {
-        if let Some(key) = self.cache.read().await.keys.get(kid) {
-            return Ok(key.clone());
+        {
+            let cache = self.cache.read().await;
+            if let Some(key) = cache.keys.get(kid).filter(|_| self.fresh(&cache)) {
+                return Ok(key.clone());
+            }
         }
         let _fetching = self.fetching.lock().await;
         // Another caller may have fetched while this one waited.
-        {
+        let may_fetch = {
             let cache = self.cache.read().await;
-            if let Some(key) = cache.keys.get(kid) {
+            if let Some(key) = cache.keys.get(kid).filter(|_| self.fresh(&cache)) {
                 return Ok(key.clone());
             }
-            if cache
-                .fetched_at
-                .is_some_and(|at| at.elapsed() < self.refetch_interval)
-            {
-                return Err(VerifyError::UnknownKey);
+            cache
+                .tried_at
+                .is_none_or(|at| at.elapsed() >= self.refetch_interval)
+        };
+        let mut failure = None;
+        if may_fetch {
+            let fetched = self.fetch().await;
+            let mut cache = self.cache.write().await;
+            cache.tried_at = Some(Instant::now());
+            match fetched {
+                Ok(keys) => {
+                    cache.keys = keys;
+                    cache.fetched_at = cache.tried_at;
+                }
+                // Keep what we had: the keys were good when fetched, and a
+                // withdrawn one is dropped by the next fetch that works.
+                Err(error) => {
+                    tracing::warn!(%error, cached = cache.keys.len(), "keeping the cached keys");
+                    failure = Some(error);
+                }
             }
         }
-        let fetched = self.fetch().await;
-        let mut cache = self.cache.write().await;
-        // A failed fetch also waits out the interval: a down identity
-        // provider is not hammered by every request.
-        cache.fetched_at = Some(Instant::now());
-        cache.keys = fetched?;
-        cache.keys.get(kid).cloned().ok_or(VerifyError::UnknownKey)
+        let cache = self.cache.read().await;
+        match (cache.keys.get(kid), failure) {
+            (Some(key), _) => Ok(key.clone()),
+            // Unknown because the keys could not be fetched: temporary.
+            (None, Some(error)) => Err(error),
+            (None, None) if cache.keys.is_empty() => {
+                Err(VerifyError::KeysUnavailable("no keys fetched yet".into()))
+            }
+            (None, None) => Err(VerifyError::UnknownKey),
+        }
+    }
+
+    /// Whether the cached keys are young enough to trust without a fetch.
+    fn fresh(&self, cache: &KeyCache) -> bool {
+        cache
+            .fetched_at
+            .is_some_and(|at| at.elapsed() < self.max_age)
     }
 
     async fn fetch(&self) -> Result<HashMap<String, DecodingKey>, VerifyError> {
