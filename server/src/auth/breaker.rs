@@ -7,15 +7,15 @@
 //! unreachable Cognito (a session keeps its last verified identity). Once
 //! the pause is over, one call goes out as a trial while the rest still fail
 //! at once; its success closes the breaker, its failure doubles the pause
-//! (1 s, 2 s, 4 s … at most 30 s).
+//! (5 s, 10 s, 20 s … at most 60 s).
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The pause after the first failure.
-pub const FIRST_PAUSE: Duration = Duration::from_secs(1);
+pub const FIRST_PAUSE: Duration = Duration::from_secs(5);
 /// The longest pause, however many failures in a row.
-pub const LONGEST_PAUSE: Duration = Duration::from_secs(30);
+pub const LONGEST_PAUSE: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Default)]
 pub struct Breaker {

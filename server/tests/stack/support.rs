@@ -16,6 +16,8 @@ use server::startup::Application;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "Test-pass-1";
@@ -37,6 +39,12 @@ pub struct Settings {
     pub open_sign_up: bool,
     /// The server's pool size, when not the default.
     pub max_connections: Option<u32>,
+    /// `DATABASE_ACQUIRE_TIMEOUT_MS`, when not the default.
+    pub acquire_timeout_ms: Option<u64>,
+    /// `COGNITO_TIMEOUT_MS`, when not the default.
+    pub cognito_timeout_ms: Option<u64>,
+    /// Reach Postgres through a [`Link`] the test can cut.
+    pub database_link: bool,
 }
 
 impl Default for Settings {
@@ -49,6 +57,9 @@ impl Default for Settings {
             client_write_attributes: None,
             open_sign_up: false,
             max_connections: None,
+            acquire_timeout_ms: None,
+            cognito_timeout_ms: None,
+            database_link: false,
         }
     }
 }
@@ -58,8 +69,11 @@ pub struct Stack {
     pub app: String,
     /// The server's own database pool.
     pub db: app::db::Db,
+    /// The cuttable link to Postgres, with `Settings::database_link`.
+    pub database_link: Option<Link>,
     pub idp: SharedPool,
-    idp_server: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// What answers at the stand-in's address: the stand-in, or nothing.
+    idp_server: std::sync::Mutex<tokio::task::JoinHandle<std::io::Result<()>>>,
     /// What the start-up guard said of the stand-in's app client (not run
     /// for an https app, whose Cognito address is made up).
     pub user_pool_check: Result<(), String>,
@@ -98,6 +112,7 @@ impl Stack {
         let idp_server = tokio::spawn(
             axum::serve(idp_listener, cognito_local::router(idp.clone())).into_future(),
         );
+        let idp_server = std::sync::Mutex::new(idp_server);
 
         // An https app refuses an http Cognito; the https case never leaves
         // the login redirect, so the stand-in's address only has to look right.
@@ -125,6 +140,20 @@ impl Stack {
         if let Some(max) = settings.max_connections {
             env.insert("DATABASE_MAX_CONNECTIONS", max.to_string());
         }
+        if let Some(ms) = settings.acquire_timeout_ms {
+            env.insert("DATABASE_ACQUIRE_TIMEOUT_MS", ms.to_string());
+        }
+        if let Some(ms) = settings.cognito_timeout_ms {
+            env.insert("COGNITO_TIMEOUT_MS", ms.to_string());
+        }
+        let database_link = if settings.database_link {
+            let url = env["APP_DATABASE_URL"].clone();
+            let link = Link::to(&url).await;
+            env.insert("APP_DATABASE_URL", link.url_through(&url));
+            Some(link)
+        } else {
+            None
+        };
         let config = ServeConfig::from_lookup(|name| env.get(name).cloned()).unwrap();
         let serve_env = env.iter().map(|(k, v)| (*k, v.clone())).collect();
         let leptos = LeptosOptions::builder()
@@ -148,6 +177,7 @@ impl Stack {
         let stack = Self {
             app,
             db,
+            database_link,
             idp,
             idp_server,
             user_pool_check,
@@ -197,9 +227,63 @@ impl Stack {
         ]
     }
 
-    /// Takes the stand-in off the network: Cognito is down.
+    /// Takes the stand-in off the network: Cognito is down, and connections
+    /// to it are refused.
     pub fn stop_idp(&self) {
-        self.idp_server.abort();
+        self.idp_server.lock().unwrap().abort();
+    }
+
+    /// Cognito unreachable the slow way: its address accepts connections
+    /// and never answers, so every call waits for the client's timeout.
+    pub async fn blackhole_idp(&self) {
+        self.stop_idp();
+        let listener = self.bind_idp_address().await;
+        *self.idp_server.lock().unwrap() = tokio::spawn(async move {
+            let mut held = Vec::new();
+            loop {
+                let (socket, _) = listener.accept().await?;
+                held.push(socket);
+            }
+        });
+    }
+
+    /// The stand-in back at its address.
+    pub async fn restore_idp(&self) {
+        self.stop_idp();
+        let listener = self.bind_idp_address().await;
+        let router = cognito_local::router(self.idp.clone());
+        *self.idp_server.lock().unwrap() =
+            tokio::spawn(axum::serve(listener, router).into_future());
+    }
+
+    /// The stand-in's address, once the task that held it has let go.
+    async fn bind_idp_address(&self) -> tokio::net::TcpListener {
+        let address = self.idp.base_url.trim_start_matches("http://").to_owned();
+        for _ in 0..100 {
+            if let Ok(listener) = tokio::net::TcpListener::bind(&address).await {
+                return listener;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("{address} stayed busy");
+    }
+
+    /// Another instance of the server on the same database, stand-in and
+    /// session key (a second replica behind a load balancer); returns its
+    /// base URL.
+    pub async fn second_instance(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let env: HashMap<&str, String> = self.serve_env.iter().cloned().collect();
+        let config = ServeConfig::from_lookup(|name| env.get(name).cloned()).unwrap();
+        let leptos = LeptosOptions::builder()
+            .output_name("saas")
+            .site_root("target/site")
+            .site_addr(([127, 0, 0, 1], 0))
+            .build();
+        let server = Application::build_on(listener, config, leptos).await;
+        tokio::spawn(server.run_until(std::future::pending()));
+        url
     }
 
     pub async fn owner(&self) -> PgConnection {
@@ -650,4 +734,82 @@ impl PostgresLog {
 /// A random UUID as text.
 pub fn uuid() -> String {
     Uuid::new_v4().to_string()
+}
+
+/// A TCP link between the server and Postgres that a test can cut, as a
+/// Postgres restart or a network failure looks to the server: every open
+/// connection reset at once, new ones refused until it is restored. The
+/// test cluster itself stays up for the other tests running beside.
+pub struct Link {
+    address: std::net::SocketAddr,
+    up: Arc<AtomicBool>,
+    /// Bumped by each cut: a connection from before the cut ends itself.
+    generation: Arc<AtomicU64>,
+}
+
+impl Link {
+    async fn to(database_url: &str) -> Self {
+        let target = database_url
+            .split_once('@')
+            .and_then(|(_, rest)| rest.split('/').next())
+            .expect("a URL with user@host:port")
+            .to_owned();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let up = Arc::new(AtomicBool::new(true));
+        let generation = Arc::new(AtomicU64::new(0));
+        let (up_flag, generations) = (up.clone(), generation.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut client, _)) = listener.accept().await else {
+                    return;
+                };
+                if !up_flag.load(Ordering::SeqCst) {
+                    drop(client); // refused: closed at once
+                    continue;
+                }
+                let born = generations.load(Ordering::SeqCst);
+                let generations = generations.clone();
+                let target = target.clone();
+                tokio::spawn(async move {
+                    let Ok(mut server) = tokio::net::TcpStream::connect(&target).await else {
+                        return;
+                    };
+                    let cut = async {
+                        while generations.load(Ordering::SeqCst) == born {
+                            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                        }
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                        _ = cut => {}
+                    }
+                    // Dropping both ends resets the connection for each side.
+                });
+            }
+        });
+        Self {
+            address,
+            up,
+            generation,
+        }
+    }
+
+    /// `url` with its host and port replaced by the link's.
+    fn url_through(&self, url: &str) -> String {
+        let (credentials, rest) = url.split_once('@').unwrap();
+        let (_, path) = rest.split_once('/').unwrap();
+        format!("{credentials}@{}/{path}", self.address)
+    }
+
+    /// Postgres goes away: open connections drop, new ones are refused.
+    pub fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Postgres is back.
+    pub fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
 }
