@@ -1,6 +1,6 @@
 # Entry points. Each target is a script under scripts/ so it can be read (and
 # run) on its own.
-.PHONY: dev test build release prepare clean-db fmt setup bench
+.PHONY: dev test build release prepare clean-db fmt setup bench bench-tokens
 
 ## make dev      — local Postgres + migrations + the app at http://localhost:3000, live rebuild
 dev:
@@ -22,10 +22,13 @@ build:
 release:
 	scripts/release.sh
 
-## make bench    — load figures as ratios to baselines (wrk, pgbench; scripts/bench/run.sh) and ID-token verification (criterion)
+## make bench    — load figures as ratios to baselines measured in the same run (wrk, pgbench; scripts/bench/run.sh)
 bench: release
 	cargo build --release -p bench-baseline
 	scripts/bench/run.sh
+
+## make bench-tokens — ID-token verification (criterion; builds the server a third time, in the bench profile)
+bench-tokens:
 	cargo bench -p server
 
 ## make prepare  — regenerate .sqlx/ (offline query data) after changing SQL

@@ -142,18 +142,39 @@ wrk_figures() {
     record "$key.cpu_ms $(printf '%s\n' "${cpus[@]}" | median)"
 }
 
+# pgbench_once ROLE PASSWORD SCRIPT [-D …]: the tps of one run.
+pgbench_once() {
+    local role=$1 password=$2 script=$3; shift 3
+    local tps
+    tps=$(PGPASSWORD=$password pgbench -n -M prepared -c "$CONNECTIONS" -j 2 -T "${DURATION%s}" \
+        -h 127.0.0.1 -p "$port" -U "$role" "$@" -f "$script" saas_bench 2>&1 | awk '/^tps/ {print $3}')
+    [ -n "$tps" ] || die "pgbench failed (run it by hand: $script)"
+    echo "$tps"
+}
+
 # pgbench_figures KEY ROLE PASSWORD SCRIPT [-D …]: median tps of three runs.
 pgbench_figures() {
-    local key=$1 role=$2 password=$3 script=$4; shift 4
+    local key=$1; shift
     local tps=()
     for i in 1 2 3; do
-        tps+=("$(PGPASSWORD=$password pgbench -n -M prepared -c "$CONNECTIONS" -j 2 -T "${DURATION%s}" \
-            -h 127.0.0.1 -p "$port" -U "$role" "$@" -f "$script" saas_bench 2>&1 |
-            awk '/^tps/ {print $3}')")
-        [ -n "${tps[-1]}" ] || die "$key: pgbench failed (run it by hand: $script)"
+        tps+=("$(pgbench_once "$@")")
         echo "  $key run $i: ${tps[-1]} tps" >&2
     done
     record "$key.tps $(printf '%s\n' "${tps[@]}" | median)"
+}
+
+# rls_figures PREFIX: the list query under RLS and with an explicit filter,
+# their runs interleaved (RLS, filter, RLS, …) so the machine's drift falls
+# on both alike.
+rls_figures() {
+    local prefix=$1 rls=() filter=()
+    for i in 1 2 3; do
+        rls+=("$(pgbench_once saas_app "$APP_PASSWORD" scripts/bench/sql/list.sql -D tenant="$tenant")")
+        filter+=("$(pgbench_once bench_bypass bench_bypass scripts/bench/sql/list_filter.sql -D tenant="$tenant")")
+        echo "  ${prefix}list run $i: RLS ${rls[-1]} tps, explicit filter ${filter[-1]} tps" >&2
+    done
+    record "${prefix}list_rls.tps $(printf '%s\n' "${rls[@]}" | median)"
+    record "${prefix}list_filter.tps $(printf '%s\n' "${filter[@]}" | median)"
 }
 
 record "server.rss_idle_kb $(rss_kb "$server_pid" VmRSS)"
@@ -185,8 +206,7 @@ record "server.rss_peak_kb $(rss_kb "$server_pid" VmHWM)"
 log "pgbench -M prepared -c $CONNECTIONS -T ${DURATION%s}, 10 tenants"
 pgbench_figures db_page saas_app "$APP_PASSWORD" scripts/bench/sql/page.sql \
     -D sid="$sid" -D tenant="$tenant" -D sub="$sub"
-pgbench_figures list_rls saas_app "$APP_PASSWORD" scripts/bench/sql/list.sql -D tenant="$tenant"
-pgbench_figures list_filter bench_bypass bench_bypass scripts/bench/sql/list_filter.sql -D tenant="$tenant"
+rls_figures ""
 echo "  the list query's plan under RLS:" >&2
 PGPASSWORD=$APP_PASSWORD psql -h 127.0.0.1 -p "$port" -U saas_app -d saas_bench -qAt \
     -c "begin" -c "select set_config('app.tenant_id', '$tenant', true)" \
@@ -198,7 +218,6 @@ psql_su -v tenants=$((LARGE_TENANTS - 10)) -v projects="$LARGE_PROJECTS" -f scri
 record "large.tenants $(psql_su -Atc 'select count(*) from tenants')"
 record "large.projects $(psql_su -Atc 'select count(*) from projects')"
 wrk_figures large_projects "$server_pid" "$site/projects" -H "Cookie: $cookie"
-pgbench_figures large_list_rls saas_app "$APP_PASSWORD" scripts/bench/sql/list.sql -D tenant="$tenant"
-pgbench_figures large_list_filter bench_bypass bench_bypass scripts/bench/sql/list_filter.sql -D tenant="$tenant"
+rls_figures large_
 
 python3 scripts/bench/report.py "$RESULTS" "$OUT/results.json"
