@@ -25,6 +25,8 @@ command -v curl >/dev/null || missing+=(curl)
 command -v runuser >/dev/null || missing+=(util-linux)
 command -v python3 >/dev/null || missing+=(python3)
 command -v npm >/dev/null || missing+=(nodejs npm)
+# The load tool of `make bench` (pgbench comes with the PostgreSQL client).
+command -v wrk >/dev/null || missing+=(wrk)
 if [ ${#missing[@]} -gt 0 ]; then
     log "apt-get install ${missing[*]}"
     as_root apt-get update -qq

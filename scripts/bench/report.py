@@ -30,6 +30,7 @@ def main():
         ("POST /api/list_projects", "server_fn"),
         ("baseline: bare axum + sqlx list", "baseline"),
         (f"GET /projects, {int(get('large.tenants') or 0)} tenants", "large_projects"),
+        (f"baseline, {int(get('large.tenants') or 0)} tenants", "large_baseline"),
     ]
     print()
     print(f"{'request':<40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>11}")
@@ -54,6 +55,7 @@ def main():
         "rls_vs_filter_tps": ratio("list_rls.tps", "list_filter.tps"),
         "large_rls_vs_filter_tps": ratio("large_list_rls.tps", "large_list_filter.tps"),
         "large_vs_small_projects_p50": ratio("large_projects.p50_ms", "projects.p50_ms"),
+        "large_vs_small_baseline_p50": ratio("large_baseline.p50_ms", "baseline.p50_ms"),
         "projects_vs_database_page_rps": ratio("projects.rps", "db_page.tps"),
         "projects_cpu_vs_baseline": ratio("projects.cpu_ms", "baseline.cpu_ms"),
     }
@@ -73,6 +75,7 @@ def main():
         ("RLS list tps vs explicit filter (target >= 0.95)", "rls_vs_filter_tps"),
         ("the same, 10,000 tenants", "large_rls_vs_filter_tps"),
         ("/projects p50, 10,000 vs 10 tenants (target <= 1.25)", "large_vs_small_projects_p50"),
+        ("the baseline's p50, 10,000 vs 10 tenants", "large_vs_small_baseline_p50"),
         ("/projects req/s vs its statements in pgbench", "projects_vs_database_page_rps"),
         ("/projects CPU per request vs the baseline's", "projects_cpu_vs_baseline"),
     ]

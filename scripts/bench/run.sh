@@ -32,7 +32,7 @@ server=target/release/server
 baseline=target/release/bench-baseline
 [ -x "$server" ] || die "no server binary at $server (make release)"
 [ -x "$baseline" ] || die "no baseline binary at $baseline (cargo build --release -p bench-baseline)"
-command -v wrk >/dev/null || die "wrk is missing: apt-get install wrk"
+command -v wrk >/dev/null || die "wrk is missing: scripts/setup.sh (or make test) installs it"
 command -v pgbench >/dev/null || die "pgbench is missing: apt-get install postgresql-client"
 DURATION=${DURATION:-5s}
 CONNECTIONS=${CONNECTIONS:-8}
@@ -116,30 +116,35 @@ ms() { # wrk's "1.23ms" / "456.00us" / "1.02s" → milliseconds
 }
 median() { sort -g | sed -n 2p; }
 
-# wrk_figures KEY PID URL [wrk args]: three runs; records the medians of
-# req/s, p50, p99 and the process' CPU per request.
-wrk_figures() {
+# wrk_once KEY PID URL [wrk args]: one wrk run; appends its req/s, p50,
+# p99 and the process' CPU per request to $RUNS/KEY.
+RUNS="$OUT/runs"
+rm -rf "$RUNS" && mkdir -p "$RUNS"
+wrk_once() {
     local key=$1 pid=$2 url=$3; shift 3
-    local rates=() p50s=() p99s=() cpus=()
-    for i in 1 2 3; do
-        local before after out requests non2xx
-        before=$(cpu_ticks "$pid")
-        out=$(wrk -t 2 -c "$CONNECTIONS" -d "$DURATION" --latency "$@" "$url")
-        after=$(cpu_ticks "$pid")
-        non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-        [ -z "$non2xx" ] || die "$key: $non2xx non-2xx answers from $url"
-        requests=$(awk '/requests in/ {print $1}' <<<"$out")
-        rates+=("$(awk '/Requests\/sec/ {print $2}' <<<"$out")")
-        p50s+=("$(ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")")
-        p99s+=("$(ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")")
-        # Clock ticks are 10 ms: per request, in ms.
-        cpus+=("$(awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN {print t * 1000 / hz / n}')")
-        echo "  $key run $i: ${rates[-1]} req/s, p50 ${p50s[-1]} ms, p99 ${p99s[-1]} ms" >&2
+    local before after out requests non2xx rate p50 p99 cpu
+    before=$(cpu_ticks "$pid")
+    out=$(wrk -t 2 -c "$CONNECTIONS" -d "$DURATION" --latency "$@" "$url")
+    after=$(cpu_ticks "$pid")
+    non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+    [ -z "$non2xx" ] || die "$key: $non2xx non-2xx answers from $url"
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    rate=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    p50=$(ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+    p99=$(ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+    # Clock ticks (CLK_TCK a second) per request, in ms.
+    cpu=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN {print t * 1000 / hz / n}')
+    echo "$rate $p50 $p99 $cpu" >>"$RUNS/$key"
+    echo "  $key: $rate req/s, p50 $p50 ms, p99 $p99 ms, CPU $cpu ms/request" >&2
+}
+
+# summarise KEY: records the median of each figure over KEY's runs.
+summarise() {
+    local key=$1 column=1 name
+    for name in rps p50_ms p99_ms cpu_ms; do
+        record "$key.$name $(awk -v c=$column '{print $c}' "$RUNS/$key" | median)"
+        column=$((column + 1))
     done
-    record "$key.rps $(printf '%s\n' "${rates[@]}" | median)"
-    record "$key.p50_ms $(printf '%s\n' "${p50s[@]}" | median)"
-    record "$key.p99_ms $(printf '%s\n' "${p99s[@]}" | median)"
-    record "$key.cpu_ms $(printf '%s\n' "${cpus[@]}" | median)"
 }
 
 # pgbench_once ROLE PASSWORD SCRIPT [-D …]: the tps of one run.
@@ -194,13 +199,19 @@ echo "  one page's statements (from $LOGS/statements.log):" >&2
 grep -E 'LOG:  (statement|execute [^:]*):' "$LOGS/statements.log" | sed -E 's/.*LOG:  //' |
     cut -c1-110 | sed 's/^/    /' | head -n "$((statements / 10))" >&2 || true
 
-log "wrk -c $CONNECTIONS -d $DURATION, 10 tenants"
-wrk_figures floor "$server_pid" "$site/livez"
-wrk_figures projects "$server_pid" "$site/projects" -H "Cookie: $cookie"
-wrk_figures project "$server_pid" "$site/projects/$project" -H "Cookie: $cookie"
-BENCH_ORIGIN=$site BENCH_COOKIE=$cookie wrk_figures server_fn "$server_pid" \
-    "$site/api/list_projects" -s scripts/bench/server_fn.lua
-wrk_figures baseline "$baseline_pid" "http://127.0.0.1:$baseline_port/projects"
+log "wrk -c $CONNECTIONS -d $DURATION, 10 tenants, three rounds"
+# Each round measures every request once, so the machine's drift falls on
+# all of them alike, baseline included.
+for round in 1 2 3; do
+    echo "  round $round" >&2
+    wrk_once floor "$server_pid" "$site/livez"
+    wrk_once projects "$server_pid" "$site/projects" -H "Cookie: $cookie"
+    wrk_once baseline "$baseline_pid" "http://127.0.0.1:$baseline_port/projects"
+    wrk_once project "$server_pid" "$site/projects/$project" -H "Cookie: $cookie"
+    BENCH_ORIGIN=$site BENCH_COOKIE=$cookie wrk_once server_fn "$server_pid" \
+        "$site/api/list_projects" -s scripts/bench/server_fn.lua
+done
+for key in floor projects baseline project server_fn; do summarise "$key"; done
 record "server.rss_peak_kb $(rss_kb "$server_pid" VmHWM)"
 
 log "pgbench -M prepared -c $CONNECTIONS -T ${DURATION%s}, 10 tenants"
@@ -217,7 +228,12 @@ log "scale: $LARGE_TENANTS tenants, $LARGE_PROJECTS projects each"
 psql_su -v tenants=$((LARGE_TENANTS - 10)) -v projects="$LARGE_PROJECTS" -f scripts/bench/sql/tenants.sql
 record "large.tenants $(psql_su -Atc 'select count(*) from tenants')"
 record "large.projects $(psql_su -Atc 'select count(*) from projects')"
-wrk_figures large_projects "$server_pid" "$site/projects" -H "Cookie: $cookie"
+for round in 1 2 3; do
+    wrk_once large_projects "$server_pid" "$site/projects" -H "Cookie: $cookie"
+    wrk_once large_baseline "$baseline_pid" "http://127.0.0.1:$baseline_port/projects"
+done
+summarise large_projects
+summarise large_baseline
 rls_figures large_
 
 python3 scripts/bench/report.py "$RESULTS" "$OUT/results.json"
