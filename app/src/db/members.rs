@@ -119,7 +119,8 @@ pub async fn follow_role(db: &Db, who: &Identity, issued_at: i64) -> Result<bool
 /// The caller's member row as it stands now.
 ///
 /// No lock: this is the early check at the start of a request. Each of the
-/// request's transactions checks again under a lock (`TenantTx::begin`).
+/// request's transactions checks again, under a lock when it may write
+/// (`TenantTx::begin`).
 pub async fn standing(db: &Db, who: &Identity) -> Result<Standing, DbError> {
     // One statement outside any transaction block: Postgres runs it as a
     // transaction of its own, so the tenant setting `app.enter_tenant`

@@ -1,6 +1,7 @@
 //! `TenantTx`: a transaction bound to one tenant, the only way to tenant data.
-//! A caller's transaction re-checks the caller's member row under a lock
-//! before anything else, so no request acts on a role it no longer has.
+//! A caller's transaction re-checks the caller's member row before anything
+//! else — under a lock when it may write — so no request acts on a role it
+//! no longer has.
 
 use super::{Db, DbError};
 #[cfg(feature = "test-support")]
