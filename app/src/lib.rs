@@ -91,14 +91,34 @@ pub fn App() -> impl IntoView {
     // Effects run only in the browser: this flips once the page has hydrated,
     // which end-to-end tests wait for before they click.
     let hydrated = RwSignal::new(false);
+    let main = NodeRef::<leptos::html::Main>::new();
     Effect::new(move |_| hydrated.set(true));
 
     view! {
         <Stylesheet id="leptos" href="/pkg/saas.css" />
         <Title text="Saas" />
         <Router>
+            // The first thing a keyboard reaches: past the header to the page.
+            // Without JavaScript the browser follows the fragment and focuses
+            // `main`; hydrated, the router takes the click, so focus it here.
+            <a
+                class="skip-link"
+                href="#main"
+                on:click=move |_| {
+                    if let Some(main) = main.get() {
+                        let _ = main.focus();
+                    }
+                }
+            >
+                "Skip to content"
+            </a>
             <components::header::Header />
-            <main data-hydrated=move || hydrated.get().to_string()>
+            <main
+                id="main"
+                tabindex="-1"
+                node_ref=main
+                data-hydrated=move || hydrated.get().to_string()
+            >
                 <Routes fallback=pages::not_found::NotFound>
                     // In order: every <Suspense> is rendered in place, so the
                     // page is whole without JavaScript too (out-of-order

@@ -7,3 +7,4 @@ pub mod pager;
 pub mod projects;
 pub mod session;
 pub mod tasks;
+pub mod title;

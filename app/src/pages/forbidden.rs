@@ -1,6 +1,7 @@
 //! The page for something the caller's role does not allow, served with
 //! status 403.
 
+use crate::components::title::PageTitle;
 use leptos::prelude::*;
 
 #[component]
@@ -13,6 +14,7 @@ pub fn Forbidden() -> impl IntoView {
     }
 
     view! {
+        <PageTitle parts=vec!["Not allowed".to_owned()] />
         <section class="page page--narrow">
             <h1>"Not allowed"</h1>
             <p>"Your role does not allow this. If you need it, ask an admin of your organisation."</p>

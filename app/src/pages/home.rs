@@ -2,6 +2,7 @@
 
 use crate::components::projects::ProjectList;
 use crate::components::session::use_current_user;
+use crate::components::title::PageTitle;
 use leptos::prelude::*;
 
 #[component]
@@ -13,6 +14,7 @@ pub fn HomePage() -> impl IntoView {
                 match user.await {
                     Ok(Some(me)) => {
                         view! {
+                            <PageTitle parts=vec!["Home".to_owned()] />
                             <section class="page" aria-labelledby="dashboard-title">
                                 <h1 id="dashboard-title">{me.tenant_name}</h1>
                                 <p class="lead">"Your organisation's projects."</p>
@@ -32,6 +34,7 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn Landing() -> impl IntoView {
     view! {
+        <PageTitle parts=vec!["Welcome".to_owned()] />
         <section class="page page--narrow" aria-labelledby="welcome-title">
             <h1 id="welcome-title">"Welcome"</h1>
             <p class="lead">

@@ -1,5 +1,6 @@
 //! The page for a path no route matches, served with status 404.
 
+use crate::components::title::PageTitle;
 use leptos::prelude::*;
 
 #[component]
@@ -13,6 +14,7 @@ pub fn NotFound() -> impl IntoView {
     }
 
     view! {
+        <PageTitle parts=vec!["Page not found".to_owned()] />
         <section class="page page--narrow">
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address."</p>

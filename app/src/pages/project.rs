@@ -7,6 +7,7 @@ use crate::components::feedback::{Feedback, FeedbackLine};
 use crate::components::fields::TextField;
 use crate::components::session::use_current_user;
 use crate::components::tasks::{NewTask, TaskActions, TaskList};
+use crate::components::title::PageTitle;
 use crate::domain::{Description, ProjectName};
 use crate::error::AppError;
 use crate::model::{Project, ProjectDetail};
@@ -141,7 +142,9 @@ pub fn ProjectPage() -> impl IntoView {
                     Ok(detail) => {
                         let project = detail.project;
                         let project_id = project.id;
+                        let title = vec![project.name.clone(), "Projects".to_owned()];
                         view! {
+                            <PageTitle parts=title />
                             <section class="page" aria-labelledby="project-title">
                                 <p>
                                     <a href="/projects">"← All projects"</a>

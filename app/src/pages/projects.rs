@@ -7,6 +7,7 @@ use crate::components::feedback::{Feedback, FeedbackLine, clear_on_success};
 use crate::components::fields::TextField;
 use crate::components::projects::ProjectList;
 use crate::components::session::use_current_user;
+use crate::components::title::PageTitle;
 use crate::domain::{Description, ProjectName};
 use leptos::prelude::*;
 
@@ -17,6 +18,7 @@ pub fn ProjectsPage() -> impl IntoView {
     feedback.watch(create, |project| format!("Created “{}”.", project.name));
     let user = use_current_user();
     view! {
+        <PageTitle parts=vec!["Projects".to_owned()] />
         <section class="page" aria-labelledby="projects-title">
             <h1 id="projects-title">"Projects"</h1>
             <Suspense fallback=|| ()>

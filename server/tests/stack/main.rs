@@ -17,4 +17,5 @@ mod settings;
 mod start_up_guard;
 mod streaming;
 mod support;
+mod titles;
 mod workspace;

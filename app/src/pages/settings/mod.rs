@@ -7,6 +7,7 @@ pub mod members;
 pub mod profile;
 
 use crate::components::session::use_current_user;
+use crate::components::title::PageTitle;
 use crate::pages::forbidden::Forbidden;
 use crate::role::Role;
 use leptos::prelude::*;
@@ -42,7 +43,13 @@ pub fn SettingsFrame(
                         </a>
                     }
                 };
+                let section = match current {
+                    "profile" => "Organisation",
+                    "audit" => "Audit log",
+                    _ => "Members",
+                };
                 view! {
+                    <PageTitle parts=vec![section.to_owned(), "Settings".to_owned()] />
                     <section class="page" aria-labelledby="settings-title">
                         <h1 id="settings-title">"Settings"</h1>
                         <nav class="tabs" aria-label="Settings sections">

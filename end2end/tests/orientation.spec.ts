@@ -1,0 +1,47 @@
+// Knowing where you are: each page's title, the main navigation marking its
+// section, and a skip link as the first thing a keyboard reaches.
+import { expect, test } from "@playwright/test";
+import { hydrated, signInAt } from "./support";
+
+test("each page's title names it, its section and the organisation", async ({ page }) => {
+  await signInAt(page, "/projects", "max@acme.test");
+  await hydrated(page);
+  await expect(page).toHaveTitle("Projects · Acme Corp");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Projects" })).toHaveAttribute("aria-current", "page");
+
+  await page.getByRole("link", { name: "Rocket skates" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Rocket skates" })).toBeVisible();
+  await expect(page).toHaveTitle("Rocket skates · Projects · Acme Corp");
+
+  await page.goto("/");
+  await hydrated(page);
+  await expect(page).toHaveTitle("Home · Acme Corp");
+  await expect(nav.getByRole("link", { name: "Projects" })).not.toHaveAttribute("aria-current");
+});
+
+test("the settings pages are titled by section, the nav marks Settings", async ({ page }) => {
+  await signInAt(page, "/settings/audit", "ada@acme.test");
+  await hydrated(page);
+  await expect(page).toHaveTitle("Audit log · Settings · Acme Corp");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Settings" })).toHaveAttribute("aria-current", "page");
+  await expect(nav.getByRole("link", { name: "Projects" })).not.toHaveAttribute("aria-current");
+});
+
+test("the skip link is the first tab stop and moves focus to the page", async ({ page }) => {
+  await signInAt(page, "/projects", "max@acme.test");
+  await hydrated(page);
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).not.toBeInViewport();
+
+  await page.keyboard.press("Tab");
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("main")).toBeFocused();
+  // The next tab stop is inside the page, past the header.
+  await page.keyboard.press("Tab");
+  const next = page.locator(":focus");
+  expect(await next.evaluate((el) => el.closest("main") !== null)).toBe(true);
+});
