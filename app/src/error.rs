@@ -92,6 +92,12 @@ impl FromServerFnError for AppError {
             // A request that never reached the server, or a reply that did not
             // arrive: most often the network.
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unavailable,
+            // In the browser, an answer it cannot read is not the user's
+            // fault: most often a proxy's error page in place of the
+            // server's (a 502 or 504 while it restarts).
+            ServerFnErrorErr::Deserialization(_) if cfg!(not(feature = "ssr")) => {
+                AppError::Unavailable
+            }
             // Arguments the server could not read: a hand-made request (400).
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => AppError::Invalid {
                 field: None,

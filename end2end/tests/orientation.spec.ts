@@ -45,3 +45,24 @@ test("the skip link is the first tab stop and moves focus to the page", async ({
   const next = page.locator(":focus");
   expect(await next.evaluate((el) => el.closest("main") !== null)).toBe(true);
 });
+
+test("a list that fits on one page shows no pager", async ({ page }) => {
+  // Globex has one project, and no test adds to it.
+  await signInAt(page, "/projects", "lil@globex.test");
+  await hydrated(page);
+  await expect(page.getByRole("link", { name: "Hammock district" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Pages" })).toHaveCount(0);
+});
+
+test("a server answer that is not the app's is not blamed on the user", async ({ page }) => {
+  await signInAt(page, "/projects", "max@acme.test");
+  await hydrated(page);
+  // What a proxy in front of the server answers while it restarts.
+  await page.route("**/api/create_project", (route) =>
+    route.fulfill({ status: 502, contentType: "text/html", body: "<h1>502 Bad Gateway</h1>" }),
+  );
+  await page.getByLabel("Name").fill("Never saved");
+  await page.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByText("The service is temporarily unavailable. Try again in a moment.")).toBeVisible();
+  await expect(page.getByText("The request was malformed.")).toHaveCount(0);
+});

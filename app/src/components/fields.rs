@@ -19,6 +19,10 @@ pub fn TextField(
     feedback: Feedback,
     #[prop(optional)] required: bool,
     #[prop(optional)] multiline: bool,
+    /// The input's `type` when not `text` (`email`: the right keyboard on a
+    /// phone, and the browser checks the address first).
+    #[prop(optional)]
+    input_type: Option<&'static str>,
     /// The current value, for editing forms.
     #[prop(optional, into)]
     value: String,
@@ -46,6 +50,7 @@ pub fn TextField(
             <input
                 id=id
                 name=name
+                type=input_type.unwrap_or("text")
                 required=required
                 maxlength=max_chars.to_string()
                 value=value

@@ -1,4 +1,5 @@
-//! The links under a paged list: "Previous · Page 2 of 5 · Next".
+//! The links under a paged list: "Previous · Page 2 of 5 · Next"; none for a
+//! list that fits on one page.
 
 use leptos::prelude::*;
 
@@ -16,6 +17,10 @@ pub fn Pager(
     } else {
         ("Previous", "Next")
     };
+    // One page and on it: nothing to page through.
+    if pages <= 1 && current <= 1 {
+        return ().into_any();
+    }
     view! {
         <nav class="pager" aria-label="Pages">
             {(current > 1).then(|| view! { <a href=link.run(current - 1) rel="prev">{back}</a> })}
@@ -23,6 +28,7 @@ pub fn Pager(
             {(current < pages).then(|| view! { <a href=link.run(current + 1) rel="next">{on}</a> })}
         </nav>
     }
+    .into_any()
 }
 
 /// `?name=value&…&page=N`, percent-encoded.

@@ -44,7 +44,7 @@ pub fn MembersPage() -> impl IntoView {
     let invite_feedback = Feedback::default();
     invite_feedback.watch(invite, |m| {
         format!(
-            "Added {}. Cognito has emailed them a temporary password.",
+            "Added {}. They have been emailed a temporary password.",
             m.email
         )
     });
@@ -142,7 +142,15 @@ fn InviteForm(
         <details class="disclosure" open=move || feedback.field_error("email").get().is_some()>
             <summary class="button">"Add a member"</summary>
             <ActionForm action node_ref=form attr:class="form" attr:aria-label="Add a member">
-                <TextField id="invite-email" name="email" label="Email" max_chars=Email::MAX_CHARS feedback required=true />
+                <TextField
+                    id="invite-email"
+                    name="email"
+                    label="Email"
+                    input_type="email"
+                    max_chars=Email::MAX_CHARS
+                    feedback
+                    required=true
+                />
                 <TextField id="invite-name" name="name" label="Name (optional)" max_chars=DisplayName::MAX_CHARS feedback />
                 <label for="invite-role">"Role"</label>
                 <select id="invite-role" name="role" aria-describedby="invite-role-error">
