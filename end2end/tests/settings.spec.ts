@@ -59,7 +59,12 @@ test("disabling a signed-in member sends them to sign in at their next click", a
   await signInAt(page, `/settings?q=${encodeURIComponent(email)}`, "ada@acme.test");
   await hydrated(page);
   const row = page.getByTestId("member").filter({ hasText: email });
-  await row.getByRole("button", { name: "Disable" }).click();
+  // It asks first: it signs the person out everywhere.
+  await expect(row.getByRole("button", { name: "Disable member" })).toBeHidden();
+  await row.getByText("Disable…").click();
+  const confirm = row.getByRole("group", { name: "Confirm disabling" });
+  await expect(confirm).toContainText("signed out everywhere");
+  await confirm.getByRole("button", { name: "Disable member" }).click();
   await expect(page.locator("#member-outcome")).toContainText(`Disabled ${email}`);
   await expect(page.getByTestId("member").filter({ hasText: email })).toContainText("Disabled");
 

@@ -209,6 +209,10 @@ fn MemberRow(
         "Remove {}? Their account is deleted and their tasks become unassigned.",
         member.email
     );
+    let disable_prompt = format!(
+        "Disable {}? They are signed out everywhere at once, and cannot sign in until enabled again.",
+        member.email
+    );
     view! {
         <li class="list__item member" data-testid="member" data-email=member.email.clone()>
             <div class="task__head">
@@ -240,14 +244,27 @@ fn MemberRow(
                         </ActionForm>
                     }
                 })}
-                {may_disable.then(|| view! {
+                // Enabling is harmless and one click; disabling signs the
+                // person out everywhere, so it asks first.
+                {(may_disable && !member.active).then(|| view! {
                     <ActionForm action=actions.active attr:class="inline-form">
                         <input type="hidden" name="id" value=id.to_string() />
-                        <input type="hidden" name="active" value=(!member.active).to_string() />
-                        <button type="submit" class="button button--quiet">
-                            {if member.active { "Disable" } else { "Enable" }}
-                        </button>
+                        <input type="hidden" name="active" value="true" />
+                        <button type="submit" class="button button--quiet">"Enable"</button>
                     </ActionForm>
+                })}
+                {(may_disable && member.active).then(|| view! {
+                    <details class="disclosure">
+                        <summary class="button button--quiet">"Disable…"</summary>
+                        <div class="confirm" role="group" aria-label="Confirm disabling">
+                            <p>{disable_prompt}</p>
+                            <ActionForm action=actions.active attr:class="inline-form">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <input type="hidden" name="active" value="false" />
+                                <button type="submit" class="button button--danger">"Disable member"</button>
+                            </ActionForm>
+                        </div>
+                    </details>
                 })}
                 {may_remove.then(|| view! {
                     <details class="disclosure">
