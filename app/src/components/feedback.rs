@@ -71,8 +71,10 @@ impl Feedback {
     }
 }
 
-/// Empties `form` after each successful call of `action`, ready for the
-/// next entry. (Without JavaScript the page reloads, which does the same.)
+/// Empties `form` after each successful call of `action` and puts the focus
+/// back in its first field, ready for the next entry (the button that was
+/// pressed was disabled while pending, which took the focus away). Without
+/// JavaScript the page reloads, which empties the form too.
 pub fn clear_on_success<S>(action: ServerAction<S>, form: NodeRef<leptos::html::Form>)
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
@@ -84,10 +86,23 @@ where
             let succeeded = action.value().with_untracked(|v| matches!(v, Some(Ok(_))));
             if let (true, Some(form)) = (succeeded, form.get_untracked()) {
                 form.reset();
+                focus_first_field(&form);
             }
         },
         false,
     );
+}
+
+/// Focuses the first field of `form` that a person can type in.
+fn focus_first_field(form: &leptos::web_sys::HtmlFormElement) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Ok(Some(field)) =
+        form.query_selector("input:not([type=hidden]):not([disabled]), textarea, select")
+    {
+        let _ = field
+            .unchecked_into::<leptos::web_sys::HtmlElement>()
+            .focus();
+    }
 }
 
 /// The outcome line: a status for success, an alert for failure. With

@@ -29,10 +29,24 @@ pub fn TextField(
 ) -> impl IntoView {
     let error = feedback.field_error(name);
     let error_id = format!("{id}-error");
+    // The server refused this field: the focus goes to it, where the
+    // message is read out with it (`aria-describedby`).
+    let input_ref = NodeRef::<leptos::html::Input>::new();
+    let area_ref = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        if error.get().is_some() {
+            if let Some(input) = input_ref.get_untracked() {
+                let _ = input.focus();
+            } else if let Some(area) = area_ref.get_untracked() {
+                let _ = area.focus();
+            }
+        }
+    });
     let invalid = move || error.get().is_some().to_string();
     let field = if multiline {
         view! {
             <textarea
+                node_ref=area_ref
                 id=id
                 name=name
                 rows="3"
@@ -48,6 +62,7 @@ pub fn TextField(
     } else {
         view! {
             <input
+                node_ref=input_ref
                 id=id
                 name=name
                 type=input_type.unwrap_or("text")
