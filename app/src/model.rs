@@ -196,3 +196,22 @@ pub struct AuditEntry {
     /// The before/after summary, as JSON text.
     pub summary: String,
 }
+
+/// One of the caller's open tasks, with the project it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyTask {
+    pub id: Uuid,
+    pub title: String,
+    pub project_id: Uuid,
+    pub project_name: String,
+}
+
+/// The signed-in home page: the caller's open tasks, the projects changed
+/// last, and how many projects and open tasks the organisation has.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub my_tasks: Vec<MyTask>,
+    pub recent: Vec<Project>,
+    pub projects: u64,
+    pub open_tasks: u64,
+}

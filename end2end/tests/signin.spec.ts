@@ -17,6 +17,8 @@ test("a member of Acme sees Acme's projects and not Globex's", async ({ page }) 
   await expect(page.getByTestId("tenant-name")).toHaveText("Acme Corp");
   await expect(page.getByTestId("user-email")).toHaveText("ada@acme.test");
   await expect(page.getByTestId("user-role")).toHaveText("Admin");
+  await expect(page.getByRole("heading", { name: "Your open tasks" })).toBeVisible();
+  await page.getByRole("link", { name: "All projects" }).click();
   const projects = page.getByTestId("project-list");
   await expect(projects).toContainText("Rocket skates");
   await expect(projects).toContainText("Anvil redesign");
@@ -26,6 +28,9 @@ test("a member of Acme sees Acme's projects and not Globex's", async ({ page }) 
 test("a member of Globex sees Globex's projects and not Acme's", async ({ page }) => {
   await signIn(page, "bo@globex.test");
   await expect(page.getByTestId("tenant-name")).toHaveText("Globex");
+  // Globex's only project, and no test adds to Globex: it is the most recent.
+  await expect(page.getByTestId("recent-projects")).toContainText("Hammock district");
+  await page.getByRole("link", { name: "All projects" }).click();
   await expect(page.getByTestId("project-list")).toContainText("Hammock district");
   await expect(page.getByText("Rocket skates")).toHaveCount(0);
   await expect(page.getByText("Anvil redesign")).toHaveCount(0);

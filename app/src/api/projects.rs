@@ -6,7 +6,7 @@ use super::{Need, audit, authorize, invalid, not_found, tenant_read_tx, tenant_t
 #[cfg(feature = "ssr")]
 use crate::audit_action::AuditAction;
 use crate::error::AppError;
-use crate::model::{Paged, Project, ProjectDetail};
+use crate::model::{Dashboard, Paged, Project, ProjectDetail};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -37,6 +37,17 @@ pub async fn list_projects(
     .await?;
     tx.commit().await?;
     Ok(listed)
+}
+
+/// The signed-in home page: the caller's open tasks, the projects changed
+/// last, counts.
+#[server(endpoint = "dashboard")]
+pub async fn load_dashboard() -> Result<Dashboard, AppError> {
+    let caller = authorize(Need::Read).await?;
+    let mut tx = tenant_read_tx(&caller).await?;
+    let dashboard = crate::db::dashboard::for_caller(&mut tx, caller.identity.sub()).await?;
+    tx.commit().await?;
+    Ok(dashboard)
 }
 
 /// One project of the caller's tenant, its tasks, and the members its tasks

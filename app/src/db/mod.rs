@@ -14,6 +14,7 @@
 //! that forgot its tenant returns nothing rather than everyone's rows.
 
 pub mod audit;
+pub mod dashboard;
 mod error;
 pub mod members;
 pub mod projects;

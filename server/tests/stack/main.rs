@@ -3,6 +3,7 @@
 //! Sign-in is SECURITY.md parts B and C (`flow`, `sessions`, `guard`);
 //! `projects` and `workspace` are the workspace's pages and writes.
 
+mod dashboard;
 mod drills;
 mod flow;
 mod guard;

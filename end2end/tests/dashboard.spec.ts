@@ -1,0 +1,48 @@
+// The signed-in home page shows what is the caller's: their open tasks
+// across projects (each linked to its project), recent projects, counts.
+import { expect, test } from "@playwright/test";
+import { hydrated, signInAt } from "./support";
+
+test("my open tasks are on the home page, linked to their project", async ({ page }) => {
+  const suffix = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const project = `Dashboard ${suffix}`;
+  const title = `Mine ${suffix}`;
+  await signInAt(page, "/projects", "max@acme.test");
+  await hydrated(page);
+  await page.getByLabel("Name").fill(project);
+  await page.getByRole("button", { name: "Create project" }).click();
+  await page.getByRole("link", { name: project }).click();
+  await expect(page.getByRole("heading", { level: 1, name: project })).toBeVisible();
+  await hydrated(page);
+  const newTask = page.getByRole("form", { name: "New task" });
+  await newTask.getByLabel("Title").fill(title);
+  await newTask.getByRole("button", { name: "Add task" }).click();
+  const row = page.getByTestId("task").filter({ hasText: title });
+  await row.getByLabel(`Assignee of “${title}”`).selectOption({ label: "Max Member" });
+  await row.getByRole("button", { name: "Assign" }).click();
+  await expect(row).toContainText("Assigned to Max Member");
+
+  await page.goto("/");
+  await expect(page).toHaveTitle("Home · Acme Corp");
+  await expect(page.getByTestId("counts")).toContainText("open task");
+  const mine = page.getByTestId("my-tasks");
+  await expect(mine).toContainText(title);
+  await expect(mine).toContainText(project);
+  await mine.getByRole("link", { name: title }).click();
+  await expect(page.getByRole("heading", { level: 1, name: project })).toBeVisible();
+
+  // Done, it leaves the list.
+  await hydrated(page);
+  await page.getByTestId("task").filter({ hasText: title }).getByRole("button", { name: "Mark done" }).click();
+  await expect(page.getByTestId("task").filter({ hasText: title })).toHaveAttribute("data-done", "true");
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Your open tasks" })).toBeVisible();
+  await expect(page.getByText(title)).toHaveCount(0);
+});
+
+test("someone with nothing assigned is told so", async ({ page }) => {
+  await signInAt(page, "/projects", "lil@globex.test");
+  await page.getByRole("link", { name: "Saas" }).click();
+  await expect(page.getByText("No open tasks are assigned to you.")).toBeVisible();
+  await expect(page.getByTestId("recent-projects")).toContainText("Hammock district");
+});
