@@ -104,10 +104,33 @@ async fn an_exhausted_pool_answers_503_within_the_acquire_timeout_then_recovers(
             })
         })
         .collect();
-    // Until both wait on the lock.
+    // Until both wait on the lock, each holding one of the pool's two
+    // connections. (Watched from a connection of its own, as the app role,
+    // which sees its own backends' wait events.)
+    let app_url = stack
+        .serve_env
+        .iter()
+        .find(|(name, _)| *name == "APP_DATABASE_URL")
+        .map(|(_, url)| url.clone())
+        .unwrap();
+    let mut watcher = sqlx::PgConnection::connect(&app_url).await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
-    while stack.db.pool_for_tests().num_idle() > 0 || stack.db.pool_for_tests().size() < 2 {
-        assert!(Instant::now() < deadline, "the renames never took the pool");
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "select count(*) from pg_stat_activity
+             where datname = current_database() and usename = 'saas_app'
+               and wait_event_type = 'Lock'",
+        )
+        .fetch_one(&mut watcher)
+        .await
+        .unwrap();
+        if waiting == 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the renames never waited on the lock"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
