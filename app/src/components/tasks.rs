@@ -178,6 +178,16 @@ fn AssignForm(
             .with(|i| i.as_ref().is_some_and(|i| i.id == id))
     };
     let select_id = format!("assignee-{id}");
+    // With JavaScript a choice saves at once and the button is not needed;
+    // without it (before hydration too) the button sends the form.
+    let form = NodeRef::<leptos::html::Form>::new();
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
+    let save_on_change = move |_| {
+        if let Some(form) = form.get_untracked() {
+            let _ = form.request_submit();
+        }
+    };
     let options = members.with_value(|all| {
         all.iter()
             .filter(|m| m.active || Some(m.id) == assignee_id)
@@ -191,18 +201,23 @@ fn AssignForm(
             .collect_view()
     });
     view! {
-        <ActionForm action attr:class="inline-form">
+        <ActionForm action node_ref=form attr:class="inline-form">
             <input type="hidden" name="id" value=id.to_string() />
             <label class="visually-hidden" for=select_id.clone()>
                 {format!("Assignee of “{title}”")}
             </label>
-            <select id=select_id name="assignee">
+            <select id=select_id name="assignee" on:change=save_on_change aria-busy=move || busy().to_string()>
                 <option value="" selected=assignee_id.is_none()>
                     "Unassigned"
                 </option>
                 {options}
             </select>
-            <button type="submit" class="button button--quiet" disabled=busy>
+            <button
+                type="submit"
+                class="button button--quiet"
+                disabled=busy
+                hidden=move || scripted.get()
+            >
                 {move || if busy() { "Saving…" } else { "Assign" }}
             </button>
         </ActionForm>
