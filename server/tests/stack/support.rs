@@ -154,14 +154,8 @@ impl Stack {
         } else {
             None
         };
-        let config = ServeConfig::from_lookup(|name| env.get(name).cloned()).unwrap();
         let serve_env = env.iter().map(|(k, v)| (*k, v.clone())).collect();
-        let leptos = LeptosOptions::builder()
-            .output_name("saas")
-            .site_root("target/site")
-            .site_addr(([127, 0, 0, 1], 0))
-            .build();
-        let server = Application::build_on(app_listener, config, leptos).await;
+        let server = build_server(app_listener, &env).await;
         let db = server.db().clone();
         let user_pool_check = if settings.https {
             Ok(())
@@ -275,13 +269,7 @@ impl Stack {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let env: HashMap<&str, String> = self.serve_env.iter().cloned().collect();
-        let config = ServeConfig::from_lookup(|name| env.get(name).cloned()).unwrap();
-        let leptos = LeptosOptions::builder()
-            .output_name("saas")
-            .site_root("target/site")
-            .site_addr(([127, 0, 0, 1], 0))
-            .build();
-        let server = Application::build_on(listener, config, leptos).await;
+        let server = build_server(listener, &env).await;
         tokio::spawn(server.run_until(std::future::pending()));
         url
     }
@@ -524,6 +512,21 @@ impl Stack {
         assert_eq!(back.status, StatusCode::FOUND, "{}", back.body);
         back.location()
     }
+}
+
+/// The server on `listener`, configured from `env` as the binary would be
+/// from its environment.
+async fn build_server(
+    listener: tokio::net::TcpListener,
+    env: &HashMap<&str, String>,
+) -> Application {
+    let config = ServeConfig::from_lookup(|name| env.get(name).cloned()).unwrap();
+    let leptos = LeptosOptions::builder()
+        .output_name("saas")
+        .site_root("target/site")
+        .site_addr(([127, 0, 0, 1], 0))
+        .build();
+    Application::build_on(listener, config, leptos).await
 }
 
 /// A transaction with `app.tenant_id` set to `tenant`.

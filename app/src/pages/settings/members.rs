@@ -254,31 +254,52 @@ fn MemberRow(
                     </ActionForm>
                 })}
                 {(may_disable && member.active).then(|| view! {
-                    <details class="disclosure">
-                        <summary class="button button--quiet">"Disable…"</summary>
-                        <div class="confirm" role="group" aria-label="Confirm disabling">
-                            <p>{disable_prompt}</p>
-                            <ActionForm action=actions.active attr:class="inline-form">
-                                <input type="hidden" name="id" value=id.to_string() />
-                                <input type="hidden" name="active" value="false" />
-                                <button type="submit" class="button button--danger">"Disable member"</button>
-                            </ActionForm>
-                        </div>
-                    </details>
+                    <Confirm opener="Disable…" label="Confirm disabling" prompt=disable_prompt>
+                        <ActionForm action=actions.active attr:class="inline-form">
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <input type="hidden" name="active" value="false" />
+                            <button type="submit" class="button button--danger">"Disable member"</button>
+                        </ActionForm>
+                    </Confirm>
                 })}
                 {may_remove.then(|| view! {
-                    <details class="disclosure">
-                        <summary class="button button--quiet button--danger-text">"Remove…"</summary>
-                        <div class="confirm" role="group" aria-label="Confirm removal">
-                            <p>{remove_prompt}</p>
-                            <ActionForm action=actions.remove attr:class="inline-form">
-                                <input type="hidden" name="id" value=id.to_string() />
-                                <button type="submit" class="button button--danger">"Remove member"</button>
-                            </ActionForm>
-                        </div>
-                    </details>
+                    <Confirm opener="Remove…" label="Confirm removal" prompt=remove_prompt danger=true>
+                        <ActionForm action=actions.remove attr:class="inline-form">
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <button type="submit" class="button button--danger">"Remove member"</button>
+                        </ActionForm>
+                    </Confirm>
                 })}
             </div>
         </li>
+    }
+}
+
+/// A change that asks first: `opener` shows `prompt` and the form in
+/// `children`. No script needed for the confirmation.
+#[component]
+fn Confirm(
+    opener: &'static str,
+    /// The confirmation group's accessible name.
+    label: &'static str,
+    prompt: String,
+    /// The opener in the danger colour (for what cannot be undone).
+    #[prop(optional)]
+    danger: bool,
+    children: Children,
+) -> impl IntoView {
+    let opener_class = if danger {
+        "button button--quiet button--danger-text"
+    } else {
+        "button button--quiet"
+    };
+    view! {
+        <details class="disclosure">
+            <summary class=opener_class>{opener}</summary>
+            <div class="confirm" role="group" aria-label=label>
+                <p>{prompt}</p>
+                {children()}
+            </div>
+        </details>
     }
 }
