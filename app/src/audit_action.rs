@@ -69,10 +69,11 @@ pub enum AuditAction {
     TaskReopen,
     TaskAssign,
     TaskDelete,
+    TaskRestore,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::TenantCreate,
         AuditAction::TenantRename,
         AuditAction::MemberInvite,
@@ -91,6 +92,7 @@ impl AuditAction {
         AuditAction::TaskReopen,
         AuditAction::TaskAssign,
         AuditAction::TaskDelete,
+        AuditAction::TaskRestore,
     ];
 
     /// The stored name: `<target>.<verb>`.
@@ -114,6 +116,7 @@ impl AuditAction {
             AuditAction::TaskReopen => "task.reopen",
             AuditAction::TaskAssign => "task.assign",
             AuditAction::TaskDelete => "task.delete",
+            AuditAction::TaskRestore => "task.restore",
         }
     }
 
@@ -127,9 +130,8 @@ impl AuditAction {
             ProjectCreate | ProjectUpdate | ProjectArchive | ProjectRestore | ProjectDelete => {
                 AuditTarget::Project
             }
-            TaskCreate | TaskUpdate | TaskComplete | TaskReopen | TaskAssign | TaskDelete => {
-                AuditTarget::Task
-            }
+            TaskCreate | TaskUpdate | TaskComplete | TaskReopen | TaskAssign | TaskDelete
+            | TaskRestore => AuditTarget::Task,
         }
     }
 
@@ -154,6 +156,7 @@ impl AuditAction {
             AuditAction::TaskReopen => "Task reopened",
             AuditAction::TaskAssign => "Task assigned",
             AuditAction::TaskDelete => "Task deleted",
+            AuditAction::TaskRestore => "Task restored",
         }
     }
 

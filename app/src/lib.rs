@@ -88,6 +88,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     components::session::provide_current_user();
+    components::toast::Toasts::provide();
     // Effects run only in the browser: this flips once the page has hydrated,
     // which end-to-end tests wait for before they click.
     let hydrated = RwSignal::new(false);
@@ -158,6 +159,9 @@ pub fn App() -> impl IntoView {
                     />
                 </Routes>
             </main>
+            // After the page: whatever it reported while rendering on the
+            // server (a no-JS post's failure) is in the HTML too.
+            <components::toast::ToastRegion />
         </Router>
     }
 }

@@ -26,7 +26,7 @@ test("an admin adds a member, who signs in with the emailed password and lands i
   await form.getByLabel("Name (optional)").fill("June Joiner");
   await form.getByLabel("Role").selectOption("ReadOnly");
   await form.getByRole("button", { name: "Add member" }).click();
-  await expect(page.locator("#invite-outcome")).toContainText(`Added ${email}.`);
+  await expect(page.getByTestId("toast")).toContainText(`Added ${email}.`);
 
   const outbox = await (await fetch(`${cognito}/_dev/outbox?to=${encodeURIComponent(email)}`)).json();
   const temporary: string = outbox.messages[0].temporary_password;
@@ -65,7 +65,7 @@ test("disabling a signed-in member sends them to sign in at their next click", a
   const confirm = row.getByRole("group", { name: "Confirm disabling" });
   await expect(confirm).toContainText("signed out everywhere");
   await confirm.getByRole("button", { name: "Disable member" }).click();
-  await expect(page.locator("#member-outcome")).toContainText(`Disabled ${email}`);
+  await expect(page.getByTestId("toast")).toContainText(`Disabled ${email}`);
   await expect(page.getByTestId("member").filter({ hasText: email })).toContainText("Disabled");
 
   await leaver.getByRole("link", { name: "Projects" }).click();

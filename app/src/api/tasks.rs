@@ -1,5 +1,5 @@
 //! Server functions for a project's tasks: add, edit, assign, mark done or
-//! reopen, delete.
+//! reopen, delete and undo a delete.
 
 #[cfg(feature = "ssr")]
 use super::{Need, audit, authorize, invalid, not_found, tenant_tx};
@@ -128,21 +128,32 @@ pub async fn assign_task(id: Uuid, #[server(default)] assignee: String) -> Resul
     Ok(after)
 }
 
-/// Deletes a task.
+/// Deletes a task; [`restore_task`] can bring it back for a while.
 #[server(endpoint = "delete_task")]
-pub async fn delete_task(id: Uuid) -> Result<(), AppError> {
+pub async fn delete_task(id: Uuid) -> Result<Task, AppError> {
     use crate::db::tasks;
 
     let caller = authorize(Need::Write).await?;
     let mut tx = tenant_tx(&caller).await?;
-    let task = tasks::get_for_update(&mut tx, id)
-        .await?
-        .ok_or_else(not_found)?;
-    if !tasks::delete(&mut tx, id).await? {
-        return Err(not_found());
-    }
+    let task = tasks::delete(&mut tx, id).await?.ok_or_else(not_found)?;
     let summary = serde_json::json!({ "project_id": task.project_id, "title": task.title });
     audit(&mut tx, &caller, AuditAction::TaskDelete, id, summary).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(task)
+}
+
+/// Undoes a recent [`delete_task`] (see `tasks::UNDO_WINDOW_SECS`). A task
+/// that cannot come back (restored already, deleted too long ago, its
+/// project gone, another tenant's) is not found.
+#[server(endpoint = "restore_task")]
+pub async fn restore_task(id: Uuid) -> Result<Task, AppError> {
+    use crate::db::tasks;
+
+    let caller = authorize(Need::Write).await?;
+    let mut tx = tenant_tx(&caller).await?;
+    let task = tasks::restore(&mut tx, id).await?.ok_or_else(not_found)?;
+    let summary = serde_json::json!({ "project_id": task.project_id, "title": task.title });
+    audit(&mut tx, &caller, AuditAction::TaskRestore, id, summary).await?;
+    tx.commit().await?;
+    Ok(task)
 }

@@ -1,11 +1,13 @@
-//! What a form says after it is sent: a short success or failure line, and
-//! messages next to the fields the server refused.
+//! What a form says after it is sent: a toast for what happened (see
+//! [`toast`](super::toast)), and the server's message next to a field it
+//! refused.
 //!
 //! A [`Feedback`] follows one or more server actions. With JavaScript it
 //! updates as each call returns; without it, the server answers a form post
 //! with a redirect back to the page carrying the error, which the action
 //! starts with — so the same message shows either way.
 
+use crate::components::toast::{Notice, Toasts};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -13,8 +15,9 @@ use leptos::server_fn::ServerFn;
 /// The latest outcome of the actions it watches, and how many succeeded.
 #[derive(Clone, Copy)]
 pub struct Feedback {
-    outcome: RwSignal<Option<Result<String, AppError>>>,
+    outcome: RwSignal<Option<Result<(), AppError>>>,
     successes: RwSignal<usize>,
+    toasts: Toasts,
 }
 
 impl Default for Feedback {
@@ -22,38 +25,48 @@ impl Default for Feedback {
         Self {
             outcome: RwSignal::new(None),
             successes: RwSignal::new(0),
+            toasts: Toasts::get(),
         }
     }
 }
 
 impl Feedback {
-    /// Follows `action`; `describe` words its success ("Created “Roadmap”.").
-    pub fn watch<S>(
+    /// Follows `action`; `describe` words its success ("Created “Roadmap”."),
+    /// with an Undo where there is one. A refusal naming a field shows next
+    /// to that field only; any other failure is a toast.
+    pub fn watch<S, N>(
         self,
         action: ServerAction<S>,
-        describe: impl Fn(&S::Output) -> String + Send + Sync + 'static,
+        describe: impl Fn(&S::Output) -> N + Send + Sync + 'static,
     ) where
         S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
         S::Output: Clone + Send + Sync + 'static,
+        N: Into<Notice>,
     {
         // An error the page was rendered with (a form post without JavaScript).
         if let Some(Err(error)) = action.value().get_untracked() {
-            self.outcome.set(Some(Err(error)));
+            self.refused(error);
         }
         Effect::watch(
             move || action.version().get(),
-            move |_, _, _| {
-                let Some(result) = action.value().get_untracked() else {
-                    return;
-                };
-                if result.is_ok() {
+            move |_, _, _| match action.value().get_untracked() {
+                None => {}
+                Some(Ok(output)) => {
                     self.successes.update(|n| *n += 1);
+                    self.outcome.set(Some(Ok(())));
+                    self.toasts.success(describe(&output));
                 }
-                self.outcome
-                    .set(Some(result.map(|output| describe(&output))));
+                Some(Err(error)) => self.refused(error),
             },
             false,
         );
+    }
+
+    fn refused(self, error: AppError) {
+        if error.field().is_none() {
+            self.toasts.error(&error);
+        }
+        self.outcome.set(Some(Err(error)));
     }
 
     /// Moves on each success: a resource keyed on it reloads after a change.
@@ -102,42 +115,6 @@ fn focus_first_field(form: &leptos::web_sys::HtmlFormElement) {
         let _ = field
             .unchecked_into::<leptos::web_sys::HtmlElement>()
             .focus();
-    }
-}
-
-/// The outcome line: a status for success, an alert for failure. With
-/// `fields_inline`, field errors are left to [`FieldError`] next to their
-/// field and the line asks to check the form instead.
-#[component]
-pub fn FeedbackLine(
-    feedback: Feedback,
-    #[prop(optional)] fields_inline: bool,
-    /// For tests and `aria-describedby`.
-    #[prop(optional)]
-    id: Option<&'static str>,
-) -> impl IntoView {
-    move || {
-        feedback.outcome.get().map(|outcome| match outcome {
-            Ok(message) => view! {
-                <p class="notice" role="status" id=id>{message}</p>
-            }
-            .into_any(),
-            Err(error) if fields_inline && error.field().is_some() => view! {
-                <p class="error" role="alert" id=id>"Check the form: one field needs attention."</p>
-            }
-            .into_any(),
-            Err(AppError::Unauthorized) => view! {
-                <p class="error" role="alert" id=id>
-                    {AppError::Unauthorized.to_string()} " "
-                    <a href="/auth/login" rel="external">"Sign in"</a>
-                </p>
-            }
-            .into_any(),
-            Err(error) => view! {
-                <p class="error" role="alert" id=id>{error.to_string()}</p>
-            }
-            .into_any(),
-        })
     }
 }
 

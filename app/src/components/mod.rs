@@ -2,9 +2,11 @@
 
 pub mod feedback;
 pub mod fields;
+pub mod focus;
 pub mod header;
 pub mod pager;
 pub mod projects;
 pub mod session;
 pub mod tasks;
 pub mod title;
+pub mod toast;

@@ -135,9 +135,83 @@ pub async fn assign(
     Ok(task)
 }
 
-pub async fn delete(tx: &mut TenantTx, id: Uuid) -> Result<bool, DbError> {
-    let done = sqlx::query!("delete from tasks where id = $1", id)
-        .execute(tx.conn())
-        .await?;
-    Ok(done.rows_affected() == 1)
+/// How long a deleted task can be brought back ([`restore`]); after that the
+/// next delete in the tenant purges it.
+pub const UNDO_WINDOW_SECS: i32 = 600;
+
+/// Deletes a task, keeping it in `deleted_tasks` for [`UNDO_WINDOW_SECS`];
+/// `None` if the tenant has no such task. Deleted tasks older than that are
+/// purged on the way.
+///
+/// Locks follow the order a project's delete takes (the project, then its
+/// tasks): the project first, `for key share`, then the task.
+pub async fn delete(tx: &mut TenantTx, id: Uuid) -> Result<Option<Task>, DbError> {
+    sqlx::query!(
+        "delete from deleted_tasks where deleted_at < now() - make_interval(secs => $1)",
+        f64::from(UNDO_WINDOW_SECS)
+    )
+    .execute(tx.conn())
+    .await?;
+    let project = sqlx::query_scalar!(
+        "select p.id from tasks t join projects p on p.id = t.project_id
+         where t.id = $1 for key share of p",
+        id
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    if project.is_none() {
+        return Ok(None);
+    }
+    let task = sqlx::query_as!(
+        Task,
+        r#"with gone as (delete from tasks where id = $1 returning *),
+                kept as (
+                    insert into deleted_tasks (tenant_id, id, project_id, title, description,
+                                               done_at, assignee_id, created_at, updated_at)
+                    select tenant_id, id, project_id, title, description,
+                           done_at, assignee_id, created_at, updated_at
+                    from gone)
+           select id, project_id, title, description, done_at is not null as "done!",
+                  assignee_id, created_at, updated_at
+           from gone"#,
+        id
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(task)
+}
+
+/// Brings back a task deleted less than [`UNDO_WINDOW_SECS`] ago; `None` if
+/// the tenant has no such deleted task (never deleted, restored already, too
+/// old, or its project is gone). Locks as [`delete`] does: project, then task.
+pub async fn restore(tx: &mut TenantTx, id: Uuid) -> Result<Option<Task>, DbError> {
+    let project = sqlx::query_scalar!(
+        "select p.id from deleted_tasks d join projects p on p.id = d.project_id
+         where d.id = $1 for key share of p",
+        id
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    if project.is_none() {
+        return Ok(None);
+    }
+    let task = sqlx::query_as!(
+        Task,
+        r#"with back as (
+               delete from deleted_tasks
+               where id = $1 and deleted_at >= now() - make_interval(secs => $2)
+               returning *)
+           insert into tasks (tenant_id, id, project_id, title, description, done_at,
+                              assignee_id, created_at, updated_at)
+           select tenant_id, id, project_id, title, description, done_at,
+                  assignee_id, created_at, now()
+           from back
+           returning id, project_id, title, description, done_at is not null as "done!",
+                     assignee_id, created_at, updated_at"#,
+        id,
+        f64::from(UNDO_WINDOW_SECS)
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(task)
 }

@@ -2,12 +2,17 @@
 //! role allows. Another tenant's project id, or any unknown one, gets the
 //! not-found page with status 404.
 
-use crate::api::{CreateTask, DeleteProject, SetProjectArchived, UpdateProject, get_project};
-use crate::components::feedback::{Feedback, FeedbackLine};
+use crate::api::{
+    CreateTask, DeleteProject, RestoreTask, SetProjectArchived, SetTaskDone, UpdateProject,
+    get_project,
+};
+use crate::components::feedback::Feedback;
 use crate::components::fields::TextField;
+use crate::components::focus::{Refocus, RestoreFocus};
 use crate::components::session::use_current_user;
-use crate::components::tasks::{NewTask, TaskActions, TaskList};
+use crate::components::tasks::{NEW_TASK_FIELD, NewTask, TaskActions, TaskList, checkbox_id};
 use crate::components::title::PageTitle;
+use crate::components::toast::Notice;
 use crate::domain::{Description, ProjectName};
 use crate::error::AppError;
 use crate::model::{Project, ProjectDetail};
@@ -23,11 +28,11 @@ struct ProjectActions {
     delete: ServerAction<DeleteProject>,
 }
 
-/// The project's edit, archive and delete actions, with the line that reports
-/// the first two and, kept apart, the one that reports a deletion: a deleted
-/// project is not reloaded (it would flash "not found" before the browser
-/// moves to the list).
-fn project_actions() -> (ProjectActions, Feedback, Feedback) {
+/// The project's edit, archive and delete actions, and what reports the
+/// first two; a deletion is reported apart: a deleted project is not
+/// reloaded (it would flash "not found" before the browser moves to the
+/// list, where its toast shows).
+fn project_actions() -> (ProjectActions, Feedback) {
     let actions = ProjectActions {
         update: ServerAction::new(),
         archive: ServerAction::new(),
@@ -35,40 +40,64 @@ fn project_actions() -> (ProjectActions, Feedback, Feedback) {
     };
     let feedback = Feedback::default();
     feedback.watch(actions.update, |p| format!("Saved “{}”.", p.name));
-    feedback.watch(actions.archive, |p| {
-        if p.archived {
+    let archive = actions.archive;
+    feedback.watch(actions.archive, move |p| {
+        let (id, archived) = (p.id, p.archived);
+        let undo = move || {
+            archive.dispatch(SetProjectArchived {
+                id,
+                archived: !archived,
+            });
+        };
+        let said = if archived {
             format!("Archived “{}”.", p.name)
         } else {
             format!("Restored “{}”.", p.name)
-        }
+        };
+        Notice::from(said).undo(undo)
     });
-    let deleted = Feedback::default();
-    deleted.watch(actions.delete, |_| "Project deleted.".to_owned());
-    (actions, feedback, deleted)
+    Feedback::default().watch(actions.delete, |_| "Project deleted.");
+    (actions, feedback)
 }
 
-/// The actions on the project's tasks, and the line that reports them.
+/// The actions on the project's tasks, and what reports them: completing
+/// and deleting offer Undo, which puts the focus back on the task.
 fn task_actions() -> (TaskActions, Feedback) {
     let actions = TaskActions {
         update: ServerAction::new(),
         done: ServerAction::new(),
         assign: ServerAction::new(),
         delete: ServerAction::new(),
+        restore: ServerAction::new(),
+        refocus: Refocus::default(),
     };
     let feedback = Feedback::default();
     feedback.watch(actions.update, |t| format!("Saved “{}”.", t.title));
-    feedback.watch(actions.done, |t| {
-        if t.done {
-            format!("Marked “{}” done.", t.title)
+    feedback.watch(actions.done, move |t| {
+        let id = t.id;
+        let said = if t.done {
+            format!("Completed “{}”.", t.title)
         } else {
             format!("Reopened “{}”.", t.title)
-        }
+        };
+        let undone = !t.done;
+        Notice::from(said).undo(move || {
+            actions.refocus.to(checkbox_id(id));
+            actions.done.dispatch(SetTaskDone { id, done: undone });
+        })
     });
     feedback.watch(actions.assign, |t| match t.assignee_id {
         Some(_) => format!("Assigned “{}”.", t.title),
         None => format!("Unassigned “{}”.", t.title),
     });
-    feedback.watch(actions.delete, |_| "Task deleted.".to_owned());
+    feedback.watch(actions.delete, move |t| {
+        let id = t.id;
+        Notice::from(format!("Deleted “{}”.", t.title)).undo(move || {
+            actions.refocus.to(checkbox_id(id));
+            actions.restore.dispatch(RestoreTask { id });
+        })
+    });
+    feedback.watch(actions.restore, |t| format!("Restored “{}”.", t.title));
     (actions, feedback)
 }
 
@@ -115,11 +144,18 @@ fn load_detail(
 pub fn ProjectPage() -> impl IntoView {
     // The actions live here, above the part that re-renders when the project
     // reloads, so their state (and a message) survives the reload.
-    let (project_actions, project_feedback, delete_feedback) = project_actions();
+    let (project_actions, project_feedback) = project_actions();
     let create_task = ServerAction::<CreateTask>::new();
     let new_task_feedback = Feedback::default();
     new_task_feedback.watch(create_task, |t| format!("Added “{}”.", t.title));
     let (task_actions, task_feedback) = task_actions();
+    // The quick-add is re-rendered with the list: back into it after an add.
+    let refocus = task_actions.refocus;
+    Effect::watch(
+        move || create_task.version().get(),
+        move |_, _, _| refocus.to(NEW_TASK_FIELD),
+        false,
+    );
 
     let changes = move || {
         project_feedback.successes().get()
@@ -156,7 +192,6 @@ pub fn ProjectPage() -> impl IntoView {
                                     can_delete
                                     actions=project_actions
                                     feedback=project_feedback
-                                    delete_feedback
                                 />
                                 <h2 id="tasks-title">"Tasks"</h2>
                                 {can_write
@@ -169,13 +204,13 @@ pub fn ProjectPage() -> impl IntoView {
                                             />
                                         }
                                     })}
-                                <FeedbackLine feedback=task_feedback id="task-outcome" />
                                 <TaskList
                                     tasks=detail.tasks
                                     members=detail.members
                                     can_write
                                     actions=task_actions
                                 />
+                                <RestoreFocus refocus=task_actions.refocus />
                             </section>
                         }
                             .into_any()
@@ -197,7 +232,6 @@ fn ProjectHeader(
     can_delete: bool,
     actions: ProjectActions,
     feedback: Feedback,
-    delete_feedback: Feedback,
 ) -> impl IntoView {
     let Project {
         id,
@@ -219,7 +253,7 @@ fn ProjectHeader(
         can_write.then(|| view! { <ArchiveProject id archived action=actions.archive /> });
     let delete = can_delete.then(|| {
         view! {
-            <ConfirmDelete id prompt=delete_prompt action=actions.delete feedback=delete_feedback />
+            <ConfirmDelete id prompt=delete_prompt action=actions.delete />
         }
     });
 
@@ -235,7 +269,6 @@ fn ProjectHeader(
                     <p class="notice">"This project is archived: it is left out of the project list."</p>
                 }
             })}
-        <FeedbackLine feedback fields_inline=true id="project-outcome" />
         <div class="toolbar">{edit} {archive} {delete}</div>
     }
 }
@@ -315,11 +348,9 @@ fn ConfirmDelete(
     id: uuid::Uuid,
     prompt: String,
     action: ServerAction<DeleteProject>,
-    feedback: Feedback,
 ) -> impl IntoView {
     let pending = action.pending();
     view! {
-        <FeedbackLine feedback id="delete-outcome" />
         <details class="disclosure">
             <summary class="button button--quiet button--danger-text">"Delete project…"</summary>
             <div class="confirm" role="group" aria-label="Confirm deletion">

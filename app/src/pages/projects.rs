@@ -3,7 +3,7 @@
 //! server sends them to sign in and back here.
 
 use crate::api::CreateProject;
-use crate::components::feedback::{Feedback, FeedbackLine, clear_on_success};
+use crate::components::feedback::{Feedback, clear_on_success};
 use crate::components::fields::TextField;
 use crate::components::projects::ProjectList;
 use crate::components::session::use_current_user;
@@ -62,6 +62,5 @@ fn NewProject(create: ServerAction<CreateProject>, feedback: Feedback) -> impl I
                 {move || if pending.get() { "Creating…" } else { "Create project" }}
             </button>
         </ActionForm>
-        <FeedbackLine feedback fields_inline=true id="new-project-outcome" />
     }
 }

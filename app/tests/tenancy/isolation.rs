@@ -110,7 +110,7 @@ async fn another_tenants_tasks_cannot_be_read_changed_added_to_or_deleted(
     assert_eq!(added, None, "a task was added to another tenant's project");
     assert_eq!(edited, None);
     assert_eq!(completed, None);
-    assert!(!deleted);
+    assert_eq!(deleted, None);
     let mut tx_b = self::tx(&db, &b.member()).await;
     assert_eq!(
         tasks::list_for_project(&mut tx_b, b.project.id)
@@ -118,6 +118,16 @@ async fn another_tenants_tasks_cannot_be_read_changed_added_to_or_deleted(
             .unwrap(),
         vec![b.task.clone()]
     );
+
+    // B's deleted task is in B's bin, out of A's reach: A cannot restore it.
+    assert!(tasks::delete(&mut tx_b, b.task.id).await.unwrap().is_some());
+    tx_b.commit().await.unwrap();
+    let mut tx = self::tx(&db, &a.member()).await;
+    assert_eq!(tasks::restore(&mut tx, b.task.id).await.unwrap(), None);
+    tx.commit().await.unwrap();
+    let mut tx_b = self::tx(&db, &b.member()).await;
+    let back = tasks::restore(&mut tx_b, b.task.id).await.unwrap();
+    assert_eq!(back.map(|t| t.id), Some(b.task.id));
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
@@ -135,6 +145,7 @@ async fn a_tenants_own_rows_are_readable_and_writable(_: PgPoolOptions, opts: Pg
         .await
         .unwrap();
     let removed = tasks::delete(&mut tx, a.task.id).await.unwrap();
+    let restored = tasks::restore(&mut tx, a.task.id).await.unwrap();
     let archived = projects::set_archived(&mut tx, a.project.id, true)
         .await
         .unwrap();
@@ -143,7 +154,8 @@ async fn a_tenants_own_rows_are_readable_and_writable(_: PgPoolOptions, opts: Pg
     assert_eq!(renamed.map(|p| p.name), Some("Renamed".to_owned()));
     assert_eq!(done.map(|t| t.done), Some(true));
     assert!(added.is_some());
-    assert!(removed);
+    assert_eq!(removed.map(|t| t.id), Some(a.task.id));
+    assert_eq!(restored.map(|t| t.id), Some(a.task.id));
     assert_eq!(archived.map(|p| p.archived), Some(true));
 }
 

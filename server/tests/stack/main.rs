@@ -19,4 +19,5 @@ mod start_up_guard;
 mod streaming;
 mod support;
 mod titles;
+mod undo;
 mod workspace;

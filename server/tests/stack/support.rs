@@ -361,6 +361,7 @@ impl Stack {
             "select concat_ws(' | ',
                  (select json_agg(p order by id)::text from projects p),
                  (select json_agg(t order by id)::text from tasks t),
+                 (select json_agg(d order by id)::text from deleted_tasks d),
                  (select json_agg(a order by id)::text from audit_log a))",
         )
         .fetch_one(&mut *tx)
@@ -436,6 +437,33 @@ impl Stack {
         .unwrap();
         tx.commit().await.unwrap();
         (project, task)
+    }
+
+    /// Moves a task to the bin, as a delete `deleted_secs_ago` seconds ago
+    /// would have left it.
+    pub async fn bin_task_at(&self, tenant: &str, task: &str, deleted_secs_ago: i32) {
+        let mut conn = self.owner().await;
+        let mut tx = begin_as(&mut conn, tenant).await;
+        let moved = sqlx::query(
+            "with gone as (delete from tasks where id = $1::uuid returning *)
+             insert into deleted_tasks (tenant_id, id, project_id, title, description, done_at,
+                                        assignee_id, created_at, updated_at, deleted_at)
+             select tenant_id, id, project_id, title, description, done_at, assignee_id,
+                    created_at, updated_at, now() - make_interval(secs => $2)
+             from gone",
+        )
+        .bind(task)
+        .bind(f64::from(deleted_secs_ago))
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        assert_eq!(moved.rows_affected(), 1, "no task {task} in {tenant}");
+        tx.commit().await.unwrap();
+    }
+
+    /// Moves a task to the bin, as a delete just now would have.
+    pub async fn bin_task(&self, tenant: &str, task: &str) {
+        self.bin_task_at(tenant, task, 0).await;
     }
 
     /// The member row id of `email` in `tenant` (written at sign-in).

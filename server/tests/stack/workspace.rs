@@ -19,9 +19,11 @@ enum Op {
     CompleteTask,
     AssignTask,
     DeleteTask,
+    /// Undo a delete: the call's task is in the bin first.
+    RestoreTask,
 }
 
-const ALL_OPS: [Op; 9] = [
+const ALL_OPS: [Op; 10] = [
     Op::CreateProject,
     Op::UpdateProject,
     Op::ArchiveProject,
@@ -31,6 +33,7 @@ const ALL_OPS: [Op; 9] = [
     Op::CompleteTask,
     Op::AssignTask,
     Op::DeleteTask,
+    Op::RestoreTask,
 ];
 
 impl Op {
@@ -59,6 +62,7 @@ impl Op {
             Op::CompleteTask => ("set_task_done", format!("id={task}&done=true")),
             Op::AssignTask => ("assign_task", format!("id={task}&assignee={member}")),
             Op::DeleteTask => ("delete_task", format!("id={task}")),
+            Op::RestoreTask => ("restore_task", format!("id={task}")),
         }
     }
 
@@ -74,7 +78,18 @@ impl Op {
             Op::CompleteTask => "task.complete",
             Op::AssignTask => "task.assign",
             Op::DeleteTask => "task.delete",
+            Op::RestoreTask => "task.restore",
         }
+    }
+
+    /// Seeds a project with one task for this operation to act on; for a
+    /// restore, the task is deleted first.
+    async fn target(self, stack: &Stack, tenant: &str, name: &str) -> (String, String) {
+        let (project, task) = stack.seed_project(tenant, name).await;
+        if self == Op::RestoreTask {
+            stack.bin_task(tenant, &task).await;
+        }
+        (project, task)
     }
 
     /// Whether `group` may do this, as the issue states it.
@@ -109,8 +124,8 @@ async fn each_role_may_do_exactly_what_the_role_matrix_says(
         for op in ALL_OPS {
             // A fresh project and task for each call: an allowed delete must
             // not take the next call's target with it.
-            let (project, task) = stack
-                .seed_project(TENANT_A, &format!("{group} {op:?}"))
+            let (project, task) = op
+                .target(&stack, TENANT_A, &format!("{group} {op:?}"))
                 .await;
             let before_a = stack.snapshot(TENANT_A).await;
             let before_b = stack.snapshot(TENANT_B).await;
@@ -189,6 +204,8 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(
     let mut bo = signed_in(&stack, "bo@globex.test", "Admin", TENANT_B).await;
     let bo_member = stack.member_id(TENANT_B, "bo@globex.test").await;
     let (a_project, a_task) = stack.seed_project(TENANT_A, "Acme secret").await;
+    // And one in A's bin, which B cannot bring back.
+    let (_, a_binned) = Op::RestoreTask.target(&stack, TENANT_A, "Acme bin").await;
     let before_a = stack.snapshot(TENANT_A).await;
     let before_b = stack.snapshot(TENANT_B).await;
 
@@ -196,7 +213,12 @@ async fn another_tenants_ids_are_not_found_and_change_nothing(
         if op == Op::CreateProject {
             continue; // takes no id
         }
-        let (endpoint, body) = op.call(&a_project, &a_task, &bo_member);
+        let task = if op == Op::RestoreTask {
+            &a_binned
+        } else {
+            &a_task
+        };
+        let (endpoint, body) = op.call(&a_project, task, &bo_member);
         let reply = call(&stack, &mut bo, endpoint, &body).await;
         assert_eq!(
             reply.status,
@@ -252,9 +274,7 @@ async fn a_forged_tenant_id_in_any_call_is_ignored(_: PgPoolOptions, db: PgConne
     let hammock = stack.project_id(TENANT_B, "Hammock district").await;
 
     for op in ALL_OPS {
-        let (project, task) = stack
-            .seed_project(TENANT_A, &format!("Forged {op:?}"))
-            .await;
+        let (project, task) = op.target(&stack, TENANT_A, &format!("Forged {op:?}")).await;
         let before_a = stack.snapshot(TENANT_A).await;
         let before_b = stack.snapshot(TENANT_B).await;
         let (endpoint, body) = op.call(&project, &task, &member);
@@ -461,7 +481,10 @@ async fn form_posts_without_javascript_return_to_the_page(_: PgPoolOptions, db: 
     // (Leptos leaves an empty query behind.)
     assert_eq!(reply.location().trim_end_matches('?'), page);
     let shown = ada.get(&page).await;
-    assert!(shown.body.contains("Reopen"), "the task is not shown done");
+    assert!(
+        shown.body.contains(r#"data-done="true""#),
+        "the task is not shown done"
+    );
 
     // Refused input: back to the page with the error, which the page shows
     // next to the field.

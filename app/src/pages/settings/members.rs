@@ -5,7 +5,7 @@
 
 use super::{SettingsFrame, when};
 use crate::api::{ChangeMemberRole, InviteMember, RemoveMember, SetMemberActive, list_members};
-use crate::components::feedback::{Feedback, FeedbackLine, FieldError, clear_on_success};
+use crate::components::feedback::{Feedback, FieldError, clear_on_success};
 use crate::components::fields::TextField;
 use crate::components::pager::{Pager, page_query};
 use crate::domain::{DisplayName, Email};
@@ -87,7 +87,6 @@ pub fn MembersPage() -> impl IntoView {
                 />
                 <button type="submit" class="button button--quiet">"Search"</button>
             </form>
-            <FeedbackLine feedback id="member-outcome" />
             <Transition fallback=|| view! { <p class="muted">"Loading members…"</p> }>
                 {move || Suspend::new(async move {
                     match listed.await {
@@ -165,7 +164,6 @@ fn InviteForm(
                 </button>
             </ActionForm>
         </details>
-        <FeedbackLine feedback fields_inline=true id="invite-outcome" />
     }
 }
 

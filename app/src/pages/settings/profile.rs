@@ -2,7 +2,7 @@
 
 use super::SettingsFrame;
 use crate::api::RenameTenant;
-use crate::components::feedback::{Feedback, FeedbackLine};
+use crate::components::feedback::Feedback;
 use crate::components::fields::TextField;
 use crate::components::session::use_current_user;
 use crate::domain::TenantName;
@@ -44,7 +44,6 @@ pub fn ProfilePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <FeedbackLine feedback fields_inline=true id="profile-outcome" />
         </SettingsFrame>
     }
 }
