@@ -338,7 +338,7 @@ fn TaskMenu(task: Task, actions: TaskActions, focus_after_delete: String) -> imp
                     <input type="hidden" name="id" value=id.to_string() />
                     <button
                         type="submit"
-                        class="button button--danger-text"
+                        class="button button--quiet button--danger-text"
                         disabled=deleting
                         on:click=move |_| refocus.to(focus_after_delete.clone())
                     >
