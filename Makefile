@@ -1,6 +1,6 @@
 # Entry points. Each target is a script under scripts/ so it can be read (and
 # run) on its own.
-.PHONY: dev test build release prepare clean-db fmt setup bench bench-tokens
+.PHONY: dev test build release prepare clean-db fmt setup bench bench-tokens screenshots
 
 ## make dev      — local Postgres + migrations + the app at http://localhost:3000, live rebuild
 dev:
@@ -30,6 +30,10 @@ bench: release
 ## make bench-tokens — ID-token verification (criterion; builds the server a third time, in the bench profile)
 bench-tokens:
 	cargo bench -p server
+
+## make screenshots — the main pages at 1280×800 and 390×844, as PNGs in target/screenshots/
+screenshots:
+	scripts/screenshots.sh
 
 ## make prepare  — regenerate .sqlx/ (offline query data) after changing SQL
 prepare:

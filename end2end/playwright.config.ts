@@ -1,24 +1,9 @@
 // Playwright drives Debian's Chromium (never a browser Playwright downloads)
 // against a server that `make test` has already started: BASE_URL says where.
 import { defineConfig, devices } from "@playwright/test";
+import { chromium } from "./browser";
 
 const baseURL = process.env.BASE_URL ?? "http://127.0.0.1:3000";
-
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    // Without these Chromium keeps dialling out, and this machine's closed
-    // network refuses every attempt.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-  ],
-};
 
 export default defineConfig({
   testDir: "./tests",

@@ -75,3 +75,41 @@ new_session_key() {
     python3 -c 'import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())'
 }
 
+
+# Waits until URL answers, while PID lives (LOG is shown if it exits):
+# `wait_healthy URL PID LOG`.
+wait_healthy() {
+    for _ in $(seq 1 100); do
+        curl -fsS "$1" >/dev/null 2>&1 && return 0
+        kill -0 "$2" 2>/dev/null || { cat "$3"; die "$1: the process exited"; }
+        sleep 0.2
+    done
+    die "$1 did not answer"
+}
+
+# Starts the Cognito stand-in with the test users for an app at SITE, and
+# exports what the server and the browser tests read: `start_idp SITE LOG`.
+# Sets cognito_pid.
+start_idp() {
+    local site=$1 log=$2 port
+    port=$(free_port)
+    "$ROOT/target/debug/cognito-local" --listen "127.0.0.1:$port" \
+        --seed "$ROOT/cognito-local/test-users.toml" \
+        --callback-url "$site/auth/callback" --logout-url "$site/" >"$log" 2>&1 &
+    cognito_pid=$!
+    export COGNITO_URL="http://127.0.0.1:$port"
+    COGNITO_POOL_ID=$(pool_setting pool_id)
+    export COGNITO_POOL_ID
+    export_auth_env "$site" "$COGNITO_URL"
+    SESSION_ENCRYPTION_KEY=$(new_session_key)
+    export SESSION_ENCRYPTION_KEY
+    wait_healthy "$COGNITO_URL/$COGNITO_POOL_ID/.well-known/jwks.json" "$cognito_pid" "$log"
+}
+
+# Serves BINARY at 127.0.0.1:PORT with LEPTOS_ENV=ENV until it answers:
+# `start_server BINARY PORT ENV LOG`. Sets server_pid.
+start_server() {
+    LEPTOS_SITE_ADDR="127.0.0.1:$2" LEPTOS_ENV=$3 "$1" >"$4" 2>&1 &
+    server_pid=$!
+    wait_healthy "http://127.0.0.1:$2/healthz" "$server_pid" "$4"
+}

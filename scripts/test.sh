@@ -70,34 +70,14 @@ DATABASE_URL=$owner_test cargo test --workspace 2>&1 | tee "$LOGS/cargo-test.log
 # register its callback and sign-out URLs up front.
 site_port=$(free_port)
 site="http://127.0.0.1:$site_port"
-cognito_port=$(free_port)
-target/debug/cognito-local --listen "127.0.0.1:$cognito_port" --seed cognito-local/test-users.toml \
-    --callback-url "$site/auth/callback" --logout-url "$site/" >"$LOGS/cognito.log" 2>&1 &
-cognito_pid=$!
-export COGNITO_URL="http://127.0.0.1:$cognito_port"
-export COGNITO_POOL_ID=$(pool_setting pool_id)
-export_auth_env "$site" "$COGNITO_URL"
-SESSION_ENCRYPTION_KEY=$(new_session_key)
-export SESSION_ENCRYPTION_KEY
-
-wait_healthy() { # url pid log
-    for _ in $(seq 1 100); do
-        curl -fsS "$1" >/dev/null 2>&1 && return 0
-        kill -0 "$2" 2>/dev/null || { cat "$3"; die "$1: the process exited"; }
-        sleep 0.2
-    done
-    die "$1 did not answer"
-}
-wait_healthy "$COGNITO_URL/$COGNITO_POOL_ID/.well-known/jwks.json" "$cognito_pid" "$LOGS/cognito.log"
+start_idp "$site" "$LOGS/cognito.log"
 # The demo tenants, users and projects, made as `make dev` makes them.
 target/debug/server seed --demo >"$LOGS/seed.log" 2>&1 || { cat "$LOGS/seed.log"; die "seeding failed"; }
 
 # Serves BINARY at $site and runs the Playwright suite against it.
 end_to_end() { # binary label leptos-env
     local binary=$1 label=$2 env=$3
-    LEPTOS_SITE_ADDR="127.0.0.1:$site_port" LEPTOS_ENV=$env "$binary" >"$LOGS/server-$label.log" 2>&1 &
-    server_pid=$!
-    wait_healthy "$site/healthz" "$server_pid" "$LOGS/server-$label.log"
+    start_server "$binary" "$site_port" "$env" "$LOGS/server-$label.log"
     (cd end2end && BASE_URL="$site" npx playwright test) 2>&1 | tee "$LOGS/playwright-$label.log"
     kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 }
