@@ -54,6 +54,7 @@ pub enum AuditAction {
     TenantCreate,
     TenantRename,
     MemberInvite,
+    MemberResend,
     MemberRole,
     MemberDisable,
     MemberEnable,
@@ -73,10 +74,11 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::TenantCreate,
         AuditAction::TenantRename,
         AuditAction::MemberInvite,
+        AuditAction::MemberResend,
         AuditAction::MemberRole,
         AuditAction::MemberDisable,
         AuditAction::MemberEnable,
@@ -101,6 +103,7 @@ impl AuditAction {
             AuditAction::TenantCreate => "tenant.create",
             AuditAction::TenantRename => "tenant.rename",
             AuditAction::MemberInvite => "member.invite",
+            AuditAction::MemberResend => "member.resend",
             AuditAction::MemberRole => "member.role",
             AuditAction::MemberDisable => "member.disable",
             AuditAction::MemberEnable => "member.enable",
@@ -124,9 +127,8 @@ impl AuditAction {
         use AuditAction::*;
         match self {
             TenantCreate | TenantRename => AuditTarget::Tenant,
-            MemberInvite | MemberRole | MemberDisable | MemberEnable | MemberRemove => {
-                AuditTarget::Member
-            }
+            MemberInvite | MemberResend | MemberRole | MemberDisable | MemberEnable
+            | MemberRemove => AuditTarget::Member,
             ProjectCreate | ProjectUpdate | ProjectArchive | ProjectRestore | ProjectDelete => {
                 AuditTarget::Project
             }
@@ -141,6 +143,7 @@ impl AuditAction {
             AuditAction::TenantCreate => "Organisation created",
             AuditAction::TenantRename => "Organisation renamed",
             AuditAction::MemberInvite => "Member added",
+            AuditAction::MemberResend => "Invitation resent",
             AuditAction::MemberRole => "Role changed",
             AuditAction::MemberDisable => "Member disabled",
             AuditAction::MemberEnable => "Member enabled",

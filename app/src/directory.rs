@@ -9,7 +9,9 @@ use crate::identity::TenantId;
 use crate::role::Role;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
-use aws_sdk_cognitoidentityprovider::types::{AttributeType, DeliveryMediumType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, DeliveryMediumType, MessageActionType,
+};
 use thiserror::Error;
 
 /// Where the user pool is, and how to reach its admin API.
@@ -41,6 +43,10 @@ pub enum DirectoryError {
     /// The user is not in the pool (any more).
     #[error("no such user in the pool")]
     NoSuchUser,
+    /// The user has set their own password: there is no invitation to send
+    /// again.
+    #[error("the user has accepted their invitation")]
+    Accepted,
     /// Cognito refused or failed the call; the code and message are for logs.
     #[error("Cognito {operation} failed: {code}: {message}")]
     Failed {
@@ -129,6 +135,29 @@ impl Directory {
             .or(user.username())
             .unwrap_or_default();
         Ok(sub.to_owned())
+    }
+
+    /// Emails a user who has not signed in yet a new temporary password
+    /// (AdminCreateUser with `MessageAction=RESEND`); the old one stops
+    /// working.
+    pub async fn resend_invitation(&self, email: &str) -> Result<(), DirectoryError> {
+        let sent = self
+            .client
+            .admin_create_user()
+            .user_pool_id(&self.pool_id)
+            .username(email)
+            .message_action(MessageActionType::Resend)
+            .desired_delivery_mediums(DeliveryMediumType::Email)
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(()),
+            Err(e) => match e.as_service_error() {
+                Some(s) if s.is_user_not_found_exception() => Err(DirectoryError::NoSuchUser),
+                Some(s) if s.is_unsupported_user_state_exception() => Err(DirectoryError::Accepted),
+                _ => Err(failed("AdminCreateUser", e)),
+            },
+        }
     }
 
     pub async fn add_to_group(&self, sub: &str, role: Role) -> Result<(), DirectoryError> {

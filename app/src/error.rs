@@ -166,6 +166,13 @@ impl From<crate::membership::MembershipError> for AppError {
                           ask them for another address or contact support."
                     .into(),
             },
+            MembershipError::NoInvitation
+            | MembershipError::Directory(DirectoryError::Accepted) => AppError::Invalid {
+                field: None,
+                message: "There is no pending invitation to send again: they have signed in \
+                          already, or they are disabled."
+                    .into(),
+            },
             MembershipError::Directory(error) => {
                 tracing::error!(error = %chain(&error), "Cognito admin call failed");
                 AppError::Unavailable

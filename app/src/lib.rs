@@ -23,6 +23,8 @@
 
 pub mod api;
 pub mod audit_action;
+#[cfg(feature = "ssr")]
+pub mod audit_text;
 pub mod components;
 pub mod domain;
 pub mod error;

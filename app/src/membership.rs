@@ -21,6 +21,10 @@ pub enum MembershipError {
     Refused(#[from] Refusal),
     #[error("no such member in this tenant")]
     NotFound,
+    /// Resending an invitation to someone who has signed in, or who is
+    /// disabled.
+    #[error("no pending invitation")]
+    NoInvitation,
     /// The email has a user in the pool, in this tenant or another: the
     /// message must not say which.
     #[error("the email cannot be used")]
@@ -91,6 +95,45 @@ pub async fn invite(
         }
     }
     made
+}
+
+/// Emails a pending member a new invitation (a new temporary password), if
+/// the caller could have invited someone of their role. Commits.
+pub async fn resend(
+    directory: &Directory,
+    mut tx: TenantChangeTx,
+    by: Requester<'_>,
+    member: Uuid,
+) -> Result<members::Record, MembershipError> {
+    // Under the tenant lock, like every member change: a revoke or a first
+    // sign-in committed meanwhile is seen here.
+    let record = members::get_for_update(&mut tx, member)
+        .await?
+        .ok_or(MembershipError::NotFound)?;
+    policy::may_invite(by.role, record.role)?;
+    if record.invited_at.is_none() || !record.active {
+        return Err(MembershipError::NoInvitation);
+    }
+    members::reinvited(&mut tx, member).await?;
+    let summary = serde_json::json!({ "email": record.email });
+    record_change(
+        &mut tx,
+        by.actor,
+        AuditAction::MemberResend,
+        member,
+        summary,
+    )
+    .await?;
+    // Cognito last: if it refuses, nothing above is committed.
+    directory
+        .resend_invitation(&record.email)
+        .await
+        .map_err(|e| match e {
+            DirectoryError::Accepted => MembershipError::NoInvitation,
+            other => MembershipError::Directory(other),
+        })?;
+    tx.commit().await?;
+    Ok(record)
 }
 
 /// Changes a member's role or state, as the rules allow. Commits.

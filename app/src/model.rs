@@ -173,6 +173,8 @@ pub struct MemberDetail {
     pub role: crate::role::Role,
     pub active: bool,
     pub last_sign_in_at: Option<OffsetDateTime>,
+    /// When their invitation was last sent, while they have not signed in.
+    pub invited_at: Option<OffsetDateTime>,
     /// The caller's own row: the page offers no changes to it.
     pub is_you: bool,
 }
@@ -180,21 +182,38 @@ pub struct MemberDetail {
 /// One page of members, and the roles the caller may hand out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberList {
+    /// Members who have signed in (or were given a password), a page.
     pub members: Paged<MemberDetail>,
+    /// Invitations not yet taken up (the first page of them: 50).
+    pub pending: Vec<MemberDetail>,
     pub grantable: Vec<crate::role::Role>,
     pub caller_role: crate::role::Role,
 }
 
-/// One line of the tenant's audit log.
+/// One line of the tenant's audit log, as the page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub at: OffsetDateTime,
     pub actor_email: String,
+    /// The stored action name (`task.assign`).
     pub action: String,
-    pub target_type: String,
-    pub target_id: Option<String>,
-    /// The before/after summary, as JSON text.
-    pub summary: String,
+    /// What happened, in words, with names for ids (`crate::audit_text`).
+    pub sentence: Vec<SentencePart>,
+}
+
+/// A piece of an audit sentence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SentencePart {
+    Text(String),
+    /// A person.
+    Name(String),
+    /// A thing's name as it was: shown in quotes.
+    Quoted(String),
+    /// A thing that is still there, quoted and linked.
+    Link {
+        href: String,
+        text: String,
+    },
 }
 
 /// One of the caller's open tasks, with the project it belongs to.

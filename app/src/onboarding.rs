@@ -148,6 +148,8 @@ pub async fn seed_demo(
             )
             .await?;
         }
+        // The demo users have passwords already: nothing is pending.
+        members::clear_invitations(&mut tx).await?;
         tx.commit().await?;
     }
     Ok(seeded)

@@ -1,6 +1,8 @@
 // The settings pages in Chromium: adding a member who then signs in with
 // the emailed temporary password, disabling a member who is signed in
-// elsewhere, what a SuperUser is offered (and refused), and the 403 page.
+// elsewhere, what a SuperUser is offered (and refused), the 403 page,
+// pending invitations (resend, revoke), the role picker's confirmation and
+// the audit log's sentences and times.
 import { randomUUID } from "node:crypto";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { adminApi, cognito, hydrated, signInAt } from "./support";
@@ -26,7 +28,7 @@ test("an admin adds a member, who signs in with the emailed password and lands i
   await form.getByLabel("Name (optional)").fill("June Joiner");
   await form.getByLabel("Role").selectOption("ReadOnly");
   await form.getByRole("button", { name: "Add member" }).click();
-  await expect(page.getByTestId("toast")).toContainText(`Added ${email}.`);
+  await expect(page.getByTestId("toast")).toContainText(`Invited ${email}.`);
 
   const outbox = await (await fetch(`${cognito}/_dev/outbox?to=${encodeURIComponent(email)}`)).json();
   const temporary: string = outbox.messages[0].temporary_password;
@@ -107,4 +109,112 @@ test("a Member gets the 403 page at /settings and no link to it", async ({ page 
   expect(response?.status()).toBe(403);
   await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
   await expect(page.getByTestId("member-list")).toHaveCount(0);
+});
+
+test("a pending invitation can be resent and revoked; the outbox shows the resent message", async ({ page }) => {
+  await signInAt(page, "/settings", "ada@acme.test");
+  await hydrated(page);
+  const email = `invitee-${randomUUID()}@acme.test`;
+  await page.getByText("Add a member").click();
+  const form = page.getByRole("form", { name: "Add a member" });
+  await form.getByLabel("Email").fill(email);
+  await form.getByRole("button", { name: "Add member" }).click();
+
+  const invitation = page.getByTestId("invitation").filter({ hasText: email });
+  await expect(invitation).toContainText("just now");
+  // Pending, so not in the members table.
+  await expect(page.getByTestId("member").filter({ hasText: email })).toHaveCount(0);
+  const outbox = async () =>
+    (await (await fetch(`${cognito}/_dev/outbox?to=${encodeURIComponent(email)}`)).json()).messages;
+  expect(await outbox()).toHaveLength(1);
+
+  await invitation.getByRole("button", { name: "Resend" }).click();
+  await expect(page.getByTestId("toast").filter({ hasText: `Sent ${email} a new invitation.` })).toBeVisible();
+  await expect.poll(async () => (await outbox()).length).toBe(2);
+  const [first, second] = await outbox();
+  expect(second.temporary_password).not.toBe(first.temporary_password);
+
+  // Revoking asks first.
+  await expect(invitation.getByRole("button", { name: "Revoke invitation" })).toBeHidden();
+  await invitation.getByText("Revoke…").click();
+  await invitation.getByRole("button", { name: "Revoke invitation" }).click();
+  await expect(page.getByTestId("toast").filter({ hasText: `Revoked the invitation to ${email}.` })).toBeVisible();
+  await expect(page.getByTestId("invitation").filter({ hasText: email })).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId("invitation").filter({ hasText: email })).toHaveCount(0);
+});
+
+test("a new role is asked about before it is saved, and can be cancelled", async ({ page, browser }) => {
+  const email = `promoted-${randomUUID()}@acme.test`;
+  await adminApi("AdminCreateUser", {
+    Username: email,
+    MessageAction: "SUPPRESS",
+    UserAttributes: [{ Name: "custom:tenant_id", Value: ACME }],
+  });
+  await adminApi("AdminSetUserPassword", { Username: email, Password: "Promo-pass-1", Permanent: true });
+  await adminApi("AdminAddUserToGroup", { Username: email, GroupName: "Member" });
+  const member = await newPage(browser);
+  await signInAt(member, "/projects", email, "Promo-pass-1");
+  await expect(member.getByTestId("user-email")).toHaveText(email);
+
+  await signInAt(page, `/settings?q=${encodeURIComponent(email)}`, "ada@acme.test");
+  await hydrated(page);
+  const row = page.getByTestId("member").filter({ hasText: email });
+  const picker = row.getByLabel(`Role of ${email}`);
+  const confirm = row.getByRole("group", { name: "Confirm role change" });
+  await expect(confirm).toBeHidden();
+  await picker.selectOption("SuperUser");
+  await expect(confirm).toContainText(`Make ${email} SuperUser?`);
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(picker).toHaveValue("Member");
+  await expect(picker).toBeFocused();
+
+  await picker.selectOption("ReadOnly");
+  await confirm.getByRole("button", { name: "Change role" }).click();
+  await expect(page.getByTestId("toast").filter({ hasText: `${email} is now ReadOnly.` })).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("member").filter({ hasText: email }).getByLabel(`Role of ${email}`)).toHaveValue(
+    "ReadOnly",
+  );
+});
+
+test.describe("in the viewer's time zone", () => {
+  test.use({ timezoneId: "Pacific/Auckland" });
+
+  test("the audit log reads as sentences with names, and times are relative with the local time on hover", async ({
+    page,
+  }) => {
+    await signInAt(page, "/projects", "ada@acme.test");
+    await hydrated(page);
+    const project = `Audited ${randomUUID()}`;
+    await page.getByLabel("Name", { exact: true }).fill(project);
+    await page.getByRole("button", { name: "Create project" }).click();
+    await page.getByRole("link", { name: project }).click();
+    await hydrated(page);
+    const quickAdd = page.getByRole("form", { name: "New task" }).getByLabel("Title");
+    await quickAdd.fill("Order the gantry");
+    await quickAdd.press("Enter");
+    await hydrated(page);
+    await page.getByLabel("Assignee of “Order the gantry”").selectOption({ label: "Max Member" });
+    await expect(page.getByTestId("toast").filter({ hasText: "Assigned “Order the gantry”." })).toBeVisible();
+
+    await page.goto("/settings/audit");
+    await hydrated(page);
+    const assigned = page.getByTestId("audit-entry").filter({ hasText: project }).first();
+    await expect(assigned).toHaveText(
+      new RegExp(`^Ada Admin assigned “Order the gantry” to Max Member in “${project}”\\s*just now$`),
+    );
+    await expect(assigned).not.toContainText("task.assign");
+    await assigned.getByRole("link", { name: `“${project}”` }).waitFor();
+    // The exact time on hover is the browser's own rendering in the
+    // viewer's zone (Auckland, 12 or 13 hours ahead), not the server's UTC.
+    const time = assigned.locator("time");
+    const iso = (await time.getAttribute("datetime"))!;
+    const local = await page.evaluate((iso) => new Date(iso).toLocaleString("default"), iso);
+    await expect(time).toHaveAttribute("title", local);
+    const utcHour = new Date(iso).getUTCHours();
+    const shownHour = await page.evaluate((iso) => new Date(iso).getHours(), iso);
+    expect(shownHour).not.toBe(utcHour);
+  });
 });

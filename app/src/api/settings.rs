@@ -27,7 +27,15 @@ pub async fn list_members(
     let found = members::page(
         &mut tx,
         search.non_empty(),
+        false,
         PageRequest::new(page, PageRequest::DEFAULT_PER_PAGE),
+    )
+    .await?;
+    let pending = members::page(
+        &mut tx,
+        search.non_empty(),
+        true,
+        PageRequest::new(1, PageRequest::DEFAULT_PER_PAGE),
     )
     .await?;
     tx.commit().await?;
@@ -38,6 +46,7 @@ pub async fn list_members(
             total: found.total,
             page: found.page,
         },
+        pending: pending.items.iter().map(|m| m.detail(sub)).collect(),
         grantable: crate::policy::grantable_roles(caller.identity.role()),
         caller_role: caller.identity.role(),
     })
@@ -61,6 +70,17 @@ pub async fn invite_member(
     let tx = tenant_change_tx(&caller).await?;
     let record =
         membership::invite(&directory()?, tx, requester(&caller), &email, &name, role).await?;
+    Ok(record.detail(caller.identity.sub()))
+}
+
+/// Emails a member who has not signed in yet a new invitation.
+#[server(endpoint = "resend_invitation")]
+pub async fn resend_invitation(id: Uuid) -> Result<MemberDetail, AppError> {
+    use crate::membership;
+
+    let caller = authorize(Need::ManageMembers).await?;
+    let tx = tenant_change_tx(&caller).await?;
+    let record = membership::resend(&directory()?, tx, requester(&caller), id).await?;
     Ok(record.detail(caller.identity.sub()))
 }
 
@@ -146,14 +166,36 @@ pub async fn list_audit(
         action,
     };
     let mut tx = tenant_read_tx(&caller).await?;
-    let entries = audit::page(
+    let rows = audit::page(
         &mut tx,
         &filter,
         PageRequest::new(page, PageRequest::DEFAULT_PER_PAGE),
     )
     .await?;
+    let mentioned = crate::audit_text::mentions(&rows.items);
+    let names = audit::names(
+        &mut tx,
+        &mentioned.member_ids,
+        &mentioned.emails,
+        &mentioned.project_ids,
+        &mentioned.task_ids,
+    )
+    .await?;
     tx.commit().await?;
-    Ok(entries)
+    Ok(Paged {
+        items: rows
+            .items
+            .iter()
+            .map(|row| AuditEntry {
+                at: row.at,
+                actor_email: row.actor_email.clone(),
+                action: row.action.clone(),
+                sentence: crate::audit_text::sentence(row, &names),
+            })
+            .collect(),
+        total: rows.total,
+        page: rows.page,
+    })
 }
 
 /// Applies one change to a member after checking the rules.

@@ -4,6 +4,7 @@ pub mod feedback;
 pub mod fields;
 pub mod focus;
 pub mod header;
+pub mod moment;
 pub mod pager;
 pub mod projects;
 pub mod session;

@@ -4,7 +4,8 @@
 use super::{DbError, TenantTx};
 use crate::audit_action::{ActionFilter, AuditAction};
 use crate::identity::Identity;
-use crate::model::{AuditEntry, PageRequest, Paged};
+use crate::model::{PageRequest, Paged};
+use uuid::Uuid;
 
 /// Who did it: a signed-in member, or the operator's command line.
 #[derive(Clone, Copy, Debug)]
@@ -70,12 +71,22 @@ pub struct Filter {
     pub action: Option<ActionFilter>,
 }
 
+/// An audit row as stored.
+#[derive(Clone, Debug)]
+pub struct Logged {
+    pub at: time::OffsetDateTime,
+    pub actor_email: String,
+    pub action: String,
+    pub target_id: Option<String>,
+    pub summary: serde_json::Value,
+}
+
 /// One page of the tenant's audit log, newest first.
 pub async fn page(
     tx: &mut TenantTx,
     filter: &Filter,
     page: PageRequest,
-) -> Result<Paged<AuditEntry>, DbError> {
+) -> Result<Paged<Logged>, DbError> {
     let (action_exact, target) = match filter.action {
         Some(ActionFilter::Exact(action)) => (Some(action.as_str()), None),
         Some(ActionFilter::Target(target)) => (None, Some(target.as_str())),
@@ -93,8 +104,8 @@ pub async fn page(
     .fetch_one(tx.conn())
     .await?;
     let items = sqlx::query_as!(
-        AuditEntry,
-        r#"select at, actor_email, action, target_type, target_id, summary::text as "summary!"
+        Logged,
+        r#"select at, actor_email, action, target_id, summary
            from audit_log
            where ($1::text is null or lower(actor_email) = lower($1))
              and ($2::text is null or action = $2)
@@ -113,5 +124,62 @@ pub async fn page(
         items,
         total: u64::try_from(total).unwrap_or_default(),
         page,
+    })
+}
+
+/// The names an audit page mentions, looked up now: members (by id and by
+/// email), projects, and the project each task is in. What is gone is
+/// simply missing, and the sentence uses the name the row recorded.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    /// (id, email, name to show)
+    pub members: Vec<(Uuid, String, String)>,
+    pub projects: Vec<(Uuid, String)>,
+    /// (task, its project)
+    pub task_projects: Vec<(Uuid, Uuid)>,
+}
+
+pub async fn names(
+    tx: &mut TenantTx,
+    member_ids: &[Uuid],
+    emails: &[String],
+    project_ids: &[Uuid],
+    task_ids: &[Uuid],
+) -> Result<Names, DbError> {
+    let members = sqlx::query!(
+        r#"select id, email, case when display_name = '' then email else display_name end as "name!"
+           from members where id = any($1) or lower(email) = any($2)"#,
+        member_ids,
+        emails
+    )
+    .fetch_all(tx.conn())
+    .await?
+    .into_iter()
+    .map(|m| (m.id, m.email, m.name))
+    .collect();
+    let task_projects: Vec<(Uuid, Uuid)> = sqlx::query!(
+        "select id, project_id from tasks where id = any($1)",
+        task_ids
+    )
+    .fetch_all(tx.conn())
+    .await?
+    .into_iter()
+    .map(|t| (t.id, t.project_id))
+    .collect();
+    let wanted: Vec<Uuid> = project_ids
+        .iter()
+        .copied()
+        .chain(task_projects.iter().map(|(_, p)| *p))
+        .collect();
+    let projects = sqlx::query!("select id, name from projects where id = any($1)", &wanted)
+        .fetch_all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    Ok(Names {
+        members,
+        projects,
+        task_projects,
     })
 }

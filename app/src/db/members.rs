@@ -67,7 +67,7 @@ pub async fn record_sign_in(db: &Db, who: &Identity, issued_at: i64) -> Result<S
            values ($1, $2, $3, $4, now())
            on conflict (tenant_id, cognito_sub) do update
               set email = excluded.email, role = excluded.role,
-                  last_sign_in_at = now(), updated_at = now()
+                  last_sign_in_at = now(), invited_at = null, updated_at = now()
               where members.role = excluded.role
                  or members.changed_by_admin_at < to_timestamp($5::bigint)
            returning status as "status: Status", auth_epoch"#,
@@ -177,6 +177,8 @@ pub struct Record {
     pub role: Role,
     pub active: bool,
     pub last_sign_in_at: Option<OffsetDateTime>,
+    /// When their invitation was last sent, while it is pending.
+    pub invited_at: Option<OffsetDateTime>,
 }
 
 impl Record {
@@ -189,6 +191,7 @@ impl Record {
             role: self.role,
             active: self.active,
             last_sign_in_at: self.last_sign_in_at,
+            invited_at: self.invited_at,
             is_you: self.cognito_sub == caller_sub,
         }
     }
@@ -210,6 +213,7 @@ struct Row {
     role: Role,
     status: Status,
     last_sign_in_at: Option<OffsetDateTime>,
+    invited_at: Option<OffsetDateTime>,
 }
 
 impl From<Row> for Record {
@@ -222,6 +226,7 @@ impl From<Row> for Record {
             role: row.role,
             active: row.status == Status::Active,
             last_sign_in_at: row.last_sign_in_at,
+            invited_at: row.invited_at,
         }
     }
 }
@@ -231,25 +236,30 @@ impl From<Row> for Record {
 pub async fn page(
     tx: &mut TenantTx,
     search: Option<&str>,
+    invited: bool,
     page: PageRequest,
 ) -> Result<Paged<Record>, DbError> {
     let pattern = search.map(super::like_pattern);
     let total = sqlx::query_scalar!(
         r#"select count(*) as "count!" from members
-           where ($1::text is null or email ilike $1 or display_name ilike $1)"#,
-        pattern.as_deref()
+           where ($1::text is null or email ilike $1 or display_name ilike $1)
+             and (invited_at is not null) = $2"#,
+        pattern.as_deref(),
+        invited
     )
     .fetch_one(tx.conn())
     .await?;
     let rows = sqlx::query_as!(
         Row,
         r#"select id, cognito_sub, email, display_name, role as "role: Role",
-                  status as "status: Status", last_sign_in_at
+                  status as "status: Status", last_sign_in_at, invited_at
            from members
            where ($1::text is null or email ilike $1 or display_name ilike $1)
+             and (invited_at is not null) = $2
            order by lower(email), id
-           limit $2 offset $3"#,
+           limit $3 offset $4"#,
         pattern.as_deref(),
+        invited,
         page.limit(),
         page.offset()
     )
@@ -262,6 +272,26 @@ pub async fn page(
     })
 }
 
+/// Marks a member's invitation as sent again, now.
+pub async fn reinvited(tx: &mut TenantTx, id: Uuid) -> Result<(), DbError> {
+    sqlx::query!(
+        "update members set invited_at = now(), updated_at = now() where id = $1",
+        id
+    )
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Ends every pending invitation in the tenant: for members the operator
+/// gave a password directly (the demo seed).
+pub async fn clear_invitations(tx: &mut TenantTx) -> Result<(), DbError> {
+    sqlx::query!("update members set invited_at = null where invited_at is not null")
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// The member with this id, locked until the transaction ends. `NO KEY`:
 /// tasks may still be assigned to them meanwhile (a foreign-key check takes
 /// `KEY SHARE`), while the caller check's `FOR SHARE` of their own requests
@@ -270,7 +300,7 @@ pub async fn get_for_update(tx: &mut TenantTx, id: Uuid) -> Result<Option<Record
     let row = sqlx::query_as!(
         Row,
         r#"select id, cognito_sub, email, display_name, role as "role: Role",
-                  status as "status: Status", last_sign_in_at
+                  status as "status: Status", last_sign_in_at, invited_at
            from members where id = $1 for no key update"#,
         id
     )
@@ -313,10 +343,10 @@ pub async fn insert(
 ) -> Result<Record, DbError> {
     let row = sqlx::query_as!(
         Row,
-        r#"insert into members (tenant_id, cognito_sub, email, display_name, role)
-           values ($1, $2, $3, $4, $5)
+        r#"insert into members (tenant_id, cognito_sub, email, display_name, role, invited_at)
+           values ($1, $2, $3, $4, $5, now())
            returning id, cognito_sub, email, display_name, role as "role: Role",
-                     status as "status: Status", last_sign_in_at"#,
+                     status as "status: Status", last_sign_in_at, invited_at"#,
         tx.tenant_id().as_uuid(),
         cognito_sub,
         email,

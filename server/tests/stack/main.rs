@@ -8,6 +8,7 @@ mod drills;
 mod flow;
 mod guard;
 mod input;
+mod invitations;
 mod leak_hunt;
 mod logs;
 mod operator;

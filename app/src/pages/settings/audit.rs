@@ -1,10 +1,12 @@
-//! `/settings/audit`: who did what in the tenant, newest first, filtered by
-//! actor and action through the query string.
+//! `/settings/audit`: who did what in the tenant, newest first, in
+//! sentences, filtered by actor and action through the query string.
 
-use super::{SettingsFrame, when};
+use super::SettingsFrame;
 use crate::api::list_audit;
 use crate::audit_action::{AuditAction, AuditTarget};
+use crate::components::moment::Moment;
 use crate::components::pager::{Pager, page_query};
+use crate::model::SentencePart;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -16,6 +18,19 @@ fn choice(
 ) -> impl IntoView {
     let chosen = value.clone();
     view! { <option value=value selected=move || current.read().2 == chosen>{label}</option> }
+}
+
+/// A piece of a sentence: people in bold, names of things quoted, what is
+/// still there linked.
+fn part(part: SentencePart) -> AnyView {
+    match part {
+        SentencePart::Text(text) => text.into_any(),
+        SentencePart::Name(name) => view! { <strong>{name}</strong> }.into_any(),
+        SentencePart::Quoted(text) => format!("“{text}”").into_any(),
+        SentencePart::Link { href, text } => {
+            view! { <a href=href>{format!("“{text}”")}</a> }.into_any()
+        }
+    }
 }
 
 /// One piece although long: the filter form, the list and the pager share the
@@ -85,24 +100,17 @@ pub fn AuditPage() -> impl IntoView {
                                 page_query(&[("actor", &actor), ("action", &action)], page)
                             });
                             view! {
-                                <ul class="list" data-testid="audit-list">
+                                <ul class="audit" data-testid="audit-list">
                                     {listed
                                         .items
                                         .into_iter()
                                         .map(|entry| {
                                             view! {
-                                                <li class="list__item" data-testid="audit-entry">
-                                                    <span class="list__title">
-                                                        {AuditAction::parse(&entry.action)
-                                                            .map_or(entry.action.clone(), |a| a.label().to_owned())}
-                                                        " · "
-                                                        {entry.actor_email}
-                                                    </span>
-                                                    <span class="muted">
-                                                        {when(entry.at)} " · " {entry.target_type} " "
-                                                        {entry.target_id.unwrap_or_default()}
-                                                    </span>
-                                                    <code class="summary">{entry.summary}</code>
+                                                <li class="audit__entry" data-testid="audit-entry" data-action=entry.action>
+                                                    <p class="audit__sentence">
+                                                        {entry.sentence.into_iter().map(part).collect_view()}
+                                                    </p>
+                                                    <Moment at=entry.at />
                                                 </li>
                                             }
                                         })

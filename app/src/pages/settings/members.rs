@@ -1,12 +1,16 @@
-//! `/settings`: the tenant's members — search, pages, add a member, and per
-//! member: change role, disable or enable, remove (after a confirmation).
-//! The page offers only what the rules allow the caller; the server checks
-//! every request again.
+//! `/settings`: the tenant's members — search, pages, add a member; pending
+//! invitations (resend, revoke); and a table of members with, per member,
+//! a role picker that asks to confirm, disable or enable, remove (after a
+//! confirmation). The page offers only what the rules allow the caller; the
+//! server checks every request again.
 
-use super::{SettingsFrame, when};
-use crate::api::{ChangeMemberRole, InviteMember, RemoveMember, SetMemberActive, list_members};
+use super::SettingsFrame;
+use crate::api::{
+    ChangeMemberRole, InviteMember, RemoveMember, ResendInvitation, SetMemberActive, list_members,
+};
 use crate::components::feedback::{Feedback, FieldError, clear_on_success};
 use crate::components::fields::TextField;
+use crate::components::moment::Moment;
 use crate::components::pager::{Pager, page_query};
 use crate::domain::{DisplayName, Email};
 use crate::model::MemberDetail;
@@ -20,13 +24,45 @@ struct MemberActions {
     role: ServerAction<ChangeMemberRole>,
     active: ServerAction<SetMemberActive>,
     remove: ServerAction<RemoveMember>,
+    resend: ServerAction<ResendInvitation>,
+    /// Removing someone who never signed in: the same call, other words.
+    revoke: ServerAction<RemoveMember>,
 }
 
-/// `/settings`: search, the member list with its pager, and "Add a member".
+/// The member actions, and what reports them.
+fn member_actions() -> (MemberActions, Feedback) {
+    let actions = MemberActions {
+        role: ServerAction::new(),
+        active: ServerAction::new(),
+        remove: ServerAction::new(),
+        resend: ServerAction::new(),
+        revoke: ServerAction::new(),
+    };
+    let feedback = Feedback::default();
+    feedback.watch(actions.role, |m| format!("{} is now {}.", m.email, m.role));
+    feedback.watch(actions.active, |m| {
+        if m.active {
+            format!("Enabled {}.", m.email)
+        } else {
+            format!("Disabled {}; they are signed out everywhere.", m.email)
+        }
+    });
+    feedback.watch(actions.remove, |m| format!("Removed {}.", m.email));
+    feedback.watch(actions.resend, |m| {
+        format!("Sent {} a new invitation.", m.email)
+    });
+    feedback.watch(actions.revoke, |m| {
+        format!("Revoked the invitation to {}.", m.email)
+    });
+    (actions, feedback)
+}
+
+/// `/settings`: search, pending invitations, the member table with its
+/// pager, and "Add a member".
 ///
-/// One piece although long: the search form, the list and the add form share
-/// the query-string memo and the actions whose successes reload the list;
-/// each member's row is its own component (`MemberRow`).
+/// One piece although long: the search form, the tables and the add form
+/// share the query-string memo and the actions whose successes reload the
+/// list; each row is its own component.
 #[component]
 pub fn MembersPage() -> impl IntoView {
     let query = use_query_map();
@@ -44,25 +80,11 @@ pub fn MembersPage() -> impl IntoView {
     let invite_feedback = Feedback::default();
     invite_feedback.watch(invite, |m| {
         format!(
-            "Added {}. They have been emailed a temporary password.",
+            "Invited {}. They have been emailed a temporary password.",
             m.email
         )
     });
-    let actions = MemberActions {
-        role: ServerAction::new(),
-        active: ServerAction::new(),
-        remove: ServerAction::new(),
-    };
-    let feedback = Feedback::default();
-    feedback.watch(actions.role, |m| format!("{} is now {}.", m.email, m.role));
-    feedback.watch(actions.active, |m| {
-        if m.active {
-            format!("Enabled {}.", m.email)
-        } else {
-            format!("Disabled {}; they are signed out everywhere.", m.email)
-        }
-    });
-    feedback.watch(actions.remove, |m| format!("Removed {}.", m.email));
+    let (actions, feedback) = member_actions();
 
     let listed = Resource::new(
         move || {
@@ -97,20 +119,17 @@ pub fn MembersPage() -> impl IntoView {
                             let pages = list.members.page_count();
                             let search = filters.get_untracked().1;
                             let link = Callback::new(move |page| page_query(&[("q", &search)], page));
+                            let pending = (!list.pending.is_empty()).then(|| {
+                                view! { <PendingInvitations pending=list.pending caller actions /> }
+                            });
                             view! {
                                 <InviteForm action=invite feedback=invite_feedback roles=list.grantable />
+                                {pending}
                                 {if list.members.items.is_empty() {
                                     view! { <p class="empty">"No members match."</p> }.into_any()
                                 } else {
                                     view! {
-                                        <ul class="list" data-testid="member-list">
-                                            {list
-                                                .members
-                                                .items
-                                                .into_iter()
-                                                .map(|member| view! { <MemberRow member caller grantable actions /> })
-                                                .collect_view()}
-                                        </ul>
+                                        <MemberTable members=list.members.items caller grantable actions />
                                     }
                                         .into_any()
                                 }}
@@ -167,9 +186,106 @@ fn InviteForm(
     }
 }
 
-/// One member: name, email, role, state, and only the changes the rules
-/// allow the caller. One piece: each control is a few lines of `view!`
-/// reading the same member and caller role.
+/// People invited who have not signed in yet: when, and — where the rules
+/// let the caller invite someone of that role — resend or revoke.
+#[component]
+fn PendingInvitations(
+    pending: Vec<MemberDetail>,
+    caller: Role,
+    actions: MemberActions,
+) -> impl IntoView {
+    view! {
+        <h3 id="pending-title">"Pending invitations"</h3>
+        <table class="table" data-testid="invitation-list" aria-labelledby="pending-title">
+            <thead>
+                <tr>
+                    <th scope="col">"Email"</th>
+                    <th scope="col">"Role"</th>
+                    <th scope="col">"Invited"</th>
+                    <th scope="col">
+                        <span class="visually-hidden">"Actions"</span>
+                    </th>
+                </tr>
+            </thead>
+            <tbody>
+                {pending
+                    .into_iter()
+                    .map(|member| view! { <InvitationRow member caller actions /> })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn InvitationRow(member: MemberDetail, caller: Role, actions: MemberActions) -> impl IntoView {
+    let id = member.id;
+    let may = policy::may_invite(caller, member.role).is_ok();
+    let revoke_prompt = format!(
+        "Revoke the invitation to {}? Their temporary password stops working.",
+        member.email
+    );
+    let name = (!member.display_name.is_empty())
+        .then(|| view! { <span class="member__sub">{member.display_name.clone()}</span> });
+    view! {
+        <tr data-testid="invitation" data-email=member.email.clone()>
+            <td>
+                <span class="member__name">{member.email.clone()}</span>
+                {name}
+            </td>
+            <td>{member.role.as_str()}</td>
+            <td>{member.invited_at.map(|at| view! { <Moment at /> })}</td>
+            <td class="table__actions">
+                {may.then(|| view! {
+                    <ActionForm action=actions.resend attr:class="inline-form">
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <button type="submit" class="button button--quiet">"Resend"</button>
+                    </ActionForm>
+                    <Confirm opener="Revoke…" label="Confirm revoking" prompt=revoke_prompt danger=true>
+                        <ActionForm action=actions.revoke attr:class="inline-form">
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <button type="submit" class="button button--danger">"Revoke invitation"</button>
+                        </ActionForm>
+                    </Confirm>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+/// The members: one row each, dense.
+#[component]
+fn MemberTable(
+    members: Vec<MemberDetail>,
+    caller: Role,
+    grantable: StoredValue<Vec<Role>>,
+    actions: MemberActions,
+) -> impl IntoView {
+    view! {
+        <table class="table" data-testid="member-list" aria-label="Members">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Role"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Last active"</th>
+                    <th scope="col">
+                        <span class="visually-hidden">"Actions"</span>
+                    </th>
+                </tr>
+            </thead>
+            <tbody>
+                {members
+                    .into_iter()
+                    .map(|member| view! { <MemberRow member caller grantable actions /> })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// One member: name and email, role (a picker when the caller may change
+/// it), state, last sign-in, and the changes the rules allow the caller.
 #[component]
 fn MemberRow(
     member: MemberDetail,
@@ -196,13 +312,56 @@ fn MemberRow(
         .into_iter()
         .filter(|role| may(MemberChange::SetRole(*role)))
         .collect();
-    let label = if member.display_name.is_empty() {
-        member.email.clone()
+    let (name, email) = if member.display_name.is_empty() {
+        (member.email.clone(), None)
     } else {
-        format!("{} ({})", member.display_name, member.email)
+        (member.display_name.clone(), Some(member.email.clone()))
     };
+    let role = if roles.is_empty() {
+        view! { <span>{member.role.as_str()}</span> }.into_any()
+    } else {
+        view! { <RolePicker member=member.clone() roles action=actions.role /> }.into_any()
+    };
+    view! {
+        <tr data-testid="member" data-email=member.email.clone()>
+            <td>
+                <span class="member__name">
+                    {name}
+                    {member.is_you.then(|| view! { " " <span class="badge">"You"</span> })}
+                </span>
+                {email.map(|email| view! { <span class="member__sub">{email}</span> })}
+            </td>
+            <td>{role}</td>
+            <td>
+                {if member.active {
+                    view! { <span>"Active"</span> }.into_any()
+                } else {
+                    view! { <span class="badge badge--off">"Disabled"</span> }.into_any()
+                }}
+            </td>
+            <td>
+                {match member.last_sign_in_at {
+                    Some(at) => view! { <Moment at /> }.into_any(),
+                    None => view! { <span class="muted">"Never"</span> }.into_any(),
+                }}
+            </td>
+            <td class="table__actions">
+                <MemberControls member=member.clone() may_disable may_remove actions />
+            </td>
+        </tr>
+    }
+    .into_any()
+}
+
+/// Enable, or disable after a confirmation; remove after a confirmation.
+#[component]
+fn MemberControls(
+    member: MemberDetail,
+    may_disable: bool,
+    may_remove: bool,
+    actions: MemberActions,
+) -> impl IntoView {
     let id = member.id;
-    let role_label = format!("Role of {}", member.email);
     let remove_prompt = format!(
         "Remove {}? Their account is deleted and their tasks become unassigned.",
         member.email
@@ -212,64 +371,90 @@ fn MemberRow(
         member.email
     );
     view! {
-        <li class="list__item member" data-testid="member" data-email=member.email.clone()>
-            <div class="task__head">
-                <span class="list__title">{label}</span>
-                <span class="badge">{member.role.as_str()}</span>
-                {(!member.active).then(|| view! { <span class="badge badge--off">"Disabled"</span> })}
-                {member.is_you.then(|| view! { <span class="muted">"(you)"</span> })}
-            </div>
-            <p class="muted">
-                {match member.last_sign_in_at {
-                    Some(at) => format!("Last signed in {}", when(at)),
-                    None => "Has not signed in yet".to_owned(),
-                }}
-            </p>
-            <div class="task__forms">
-                {(!roles.is_empty()).then(|| {
-                    let select_id = format!("role-{id}");
-                    view! {
-                        <ActionForm action=actions.role attr:class="inline-form">
-                            <input type="hidden" name="id" value=id.to_string() />
-                            <label class="visually-hidden" for=select_id.clone()>{role_label}</label>
-                            <select id=select_id name="role">
-                                {roles
-                                    .into_iter()
-                                    .map(|role| view! { <option value=role.as_str() selected=role == member.role>{role.as_str()}</option> })
-                                    .collect_view()}
-                            </select>
-                            <button type="submit" class="button button--quiet">"Change role"</button>
-                        </ActionForm>
+        // Enabling is harmless and one click; disabling signs the
+        // person out everywhere, so it asks first.
+        {(may_disable && !member.active).then(|| view! {
+            <ActionForm action=actions.active attr:class="inline-form">
+                <input type="hidden" name="id" value=id.to_string() />
+                <input type="hidden" name="active" value="true" />
+                <button type="submit" class="button button--quiet">"Enable"</button>
+            </ActionForm>
+        })}
+        {(may_disable && member.active).then(|| view! {
+            <Confirm opener="Disable…" label="Confirm disabling" prompt=disable_prompt>
+                <ActionForm action=actions.active attr:class="inline-form">
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <input type="hidden" name="active" value="false" />
+                    <button type="submit" class="button button--danger">"Disable member"</button>
+                </ActionForm>
+            </Confirm>
+        })}
+        {may_remove.then(|| view! {
+            <Confirm opener="Remove…" label="Confirm removal" prompt=remove_prompt danger=true>
+                <ActionForm action=actions.remove attr:class="inline-form">
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <button type="submit" class="button button--danger">"Remove member"</button>
+                </ActionForm>
+            </Confirm>
+        })}
+    }
+    .into_any()
+}
+
+/// The role, as a picker. Choosing another role asks to confirm (the
+/// change takes effect at once, signing the person out of their sessions);
+/// without JavaScript the picker and its button are a plain form.
+#[component]
+fn RolePicker(
+    member: MemberDetail,
+    roles: Vec<Role>,
+    action: ServerAction<ChangeMemberRole>,
+) -> impl IntoView {
+    let current = member.role;
+    let chosen = RwSignal::new(current);
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
+    let asking = move || !scripted.get() || chosen.get() != current;
+    let select = NodeRef::<leptos::html::Select>::new();
+    let cancel = move |_| {
+        chosen.set(current);
+        if let Some(select) = select.get_untracked() {
+            select.set_value(current.as_str());
+            let _ = select.focus();
+        }
+    };
+    let select_id = format!("role-{}", member.id);
+    let email = member.email.clone();
+    let prompt = move || format!("Make {email} {}?", chosen.get().as_str());
+    view! {
+        <ActionForm action attr:class="role-picker">
+            <input type="hidden" name="id" value=member.id.to_string() />
+            <label class="visually-hidden" for=select_id.clone()>
+                {format!("Role of {}", member.email)}
+            </label>
+            <select
+                id=select_id
+                name="role"
+                node_ref=select
+                on:change=move |ev| {
+                    if let Some(role) = Role::from_group(&event_target_value(&ev)) {
+                        chosen.set(role);
                     }
-                })}
-                // Enabling is harmless and one click; disabling signs the
-                // person out everywhere, so it asks first.
-                {(may_disable && !member.active).then(|| view! {
-                    <ActionForm action=actions.active attr:class="inline-form">
-                        <input type="hidden" name="id" value=id.to_string() />
-                        <input type="hidden" name="active" value="true" />
-                        <button type="submit" class="button button--quiet">"Enable"</button>
-                    </ActionForm>
-                })}
-                {(may_disable && member.active).then(|| view! {
-                    <Confirm opener="Disable…" label="Confirm disabling" prompt=disable_prompt>
-                        <ActionForm action=actions.active attr:class="inline-form">
-                            <input type="hidden" name="id" value=id.to_string() />
-                            <input type="hidden" name="active" value="false" />
-                            <button type="submit" class="button button--danger">"Disable member"</button>
-                        </ActionForm>
-                    </Confirm>
-                })}
-                {may_remove.then(|| view! {
-                    <Confirm opener="Remove…" label="Confirm removal" prompt=remove_prompt danger=true>
-                        <ActionForm action=actions.remove attr:class="inline-form">
-                            <input type="hidden" name="id" value=id.to_string() />
-                            <button type="submit" class="button button--danger">"Remove member"</button>
-                        </ActionForm>
-                    </Confirm>
-                })}
-            </div>
-        </li>
+                }
+            >
+                {roles
+                    .into_iter()
+                    .map(|role| view! { <option value=role.as_str() selected=role == current>{role.as_str()}</option> })
+                    .collect_view()}
+            </select>
+            <span class="role-picker__confirm" role="group" aria-label="Confirm role change" hidden=move || !asking()>
+                <span class="role-picker__prompt" hidden=move || !scripted.get()>{prompt}</span>
+                <button type="submit" class="button button--quiet">"Change role"</button>
+                <button type="button" class="button button--quiet" hidden=move || !scripted.get() on:click=cancel>
+                    "Cancel"
+                </button>
+            </span>
+        </ActionForm>
     }
 }
 

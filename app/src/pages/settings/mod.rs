@@ -65,9 +65,3 @@ pub fn SettingsFrame(
         </Suspense>
     }
 }
-
-/// A time as the settings pages show it, in UTC.
-pub(crate) fn when(at: time::OffsetDateTime) -> String {
-    let at = at.to_offset(time::UtcOffset::UTC);
-    format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
-}
