@@ -136,6 +136,12 @@ pub fn App() -> impl IntoView {
                         view=pages::projects::ProjectsPage
                         ssr=SsrMode::InOrder
                     />
+                    // Async: a role that may not create projects gets 403.
+                    <Route
+                        path=(StaticSegment("projects"), StaticSegment("new"))
+                        view=pages::new_project::NewProjectPage
+                        ssr=SsrMode::Async
+                    />
                     // Async: the status (404 for an id this tenant does not
                     // have) is known before the first byte goes out.
                     <Route

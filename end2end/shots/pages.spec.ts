@@ -2,7 +2,7 @@
 // <SCREENSHOT_DIR>/<page>-<size>.png. The project page is shown with tasks
 // in every state, a task's menu open and a toast showing.
 import { expect, type Page, test } from "@playwright/test";
-import { hydrated, signInAt } from "../tests/support";
+import { createProject, hydrated, signInAt } from "../tests/support";
 
 const dir = process.env.SCREENSHOT_DIR ?? "../target/screenshots";
 
@@ -26,12 +26,7 @@ test("pages", async ({ page, browser }, info) => {
 
   // A project with tasks in every state, made through the page itself.
   const project = `Launch pad (${size})`;
-  await page.getByLabel("Name", { exact: true }).fill(project);
-  await page.getByLabel("Description").fill("Everything for the first launch");
-  await page.getByRole("button", { name: "Create project" }).click();
-  await expect(page.getByRole("link", { name: project })).toBeVisible();
-  await page.getByRole("link", { name: project }).click();
-  await expect(page.getByRole("heading", { level: 1, name: project })).toBeVisible();
+  await createProject(page, project, "Everything for the first launch");
   await hydrated(page);
   const quickAdd = page.getByRole("form", { name: "New task" }).getByLabel("Title");
   for (const title of ["Order the gantry", "Book the range", "Fuel test", "Write the checklist"]) {

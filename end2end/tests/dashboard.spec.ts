@@ -1,7 +1,7 @@
 // The signed-in home page shows what is the caller's: their open tasks
 // across projects (each linked to its project), recent projects, counts.
 import { expect, test } from "@playwright/test";
-import { hydrated, signInAt } from "./support";
+import { createProject, hydrated, signInAt } from "./support";
 
 test("my open tasks are on the home page, linked to their project", async ({ page }) => {
   const suffix = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -9,10 +9,7 @@ test("my open tasks are on the home page, linked to their project", async ({ pag
   const title = `Mine ${suffix}`;
   await signInAt(page, "/projects", "max@acme.test");
   await hydrated(page);
-  await page.getByLabel("Name").fill(project);
-  await page.getByRole("button", { name: "Create project" }).click();
-  await page.getByRole("link", { name: project }).click();
-  await expect(page.getByRole("heading", { level: 1, name: project })).toBeVisible();
+  await createProject(page, project);
   await hydrated(page);
   const newTask = page.getByRole("form", { name: "New task" });
   await newTask.getByLabel("Title").fill(title);

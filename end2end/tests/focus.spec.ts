@@ -1,38 +1,56 @@
-// Focus follows the work: after a create it is back in the form for the
-// next entry, and a field the server refused gets it, with its message.
+// Focus follows the work: "New project" opens a dialog and gives the focus
+// back when closed; a new project opens with the focus in its quick-add;
+// a field the server refused gets the focus, with its message.
 import { expect, test } from "@playwright/test";
-import { hydrated, signInAt } from "./support";
+import { hydrated, openNewProject, signInAt } from "./support";
 
-test("after creating a project the focus is back in the form", async ({ page }) => {
+test("a new project opens with the focus in its quick-add", async ({ page }) => {
   await signInAt(page, "/projects", "max@acme.test");
   await hydrated(page);
   const name = `Focus ${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-  await page.getByLabel("Name").fill(name);
-  await page.getByRole("button", { name: "Create project" }).click();
-  await expect(page.getByRole("link", { name })).toBeVisible();
-  await expect(page.getByLabel("Name")).toBeFocused();
-  await expect(page.getByLabel("Name")).toHaveValue("");
+  await openNewProject(page);
+  // A modal dialog, with the focus in its first field.
+  const dialog = page.getByRole("dialog", { name: "New project" });
+  await expect(dialog.getByLabel("Name")).toBeFocused();
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("form", { name: "New task" }).getByLabel("Title")).toBeFocused();
+  await expect(page.getByTestId("toast").filter({ hasText: `Created “${name}”.` })).toBeVisible();
+});
+
+test("Escape closes the dialog and the focus goes back to New project", async ({ page }) => {
+  await signInAt(page, "/projects", "max@acme.test");
+  await hydrated(page);
+  await openNewProject(page);
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "New project" })).toBeFocused();
+  await expect(page).toHaveURL(/\/projects$/);
 });
 
 test("a field the server refuses gets the focus and its message", async ({ page }) => {
   await signInAt(page, "/projects", "max@acme.test");
   await hydrated(page);
-  await page.getByLabel("Name").fill("Too long a story");
+  await openNewProject(page);
+  const form = page.getByRole("form", { name: "New project" });
+  await form.getByLabel("Name").fill("Too long a story");
   // One character over the limit, set as a script would: maxlength only
   // stops typing.
-  await page.getByLabel("Description").evaluate((el: HTMLTextAreaElement) => {
+  await form.getByLabel("Description").evaluate((el: HTMLTextAreaElement) => {
     el.value = "x".repeat(4001);
   });
-  await page.getByRole("button", { name: "Create project" }).click();
-  const description = page.getByLabel("Description");
+  await form.getByRole("button", { name: "Create project" }).click();
+  const description = form.getByLabel("Description");
   await expect(description).toBeFocused();
   await expect(description).toHaveAttribute("aria-invalid", "true");
   await expect(page.locator("#project-description-error")).toContainText("4000");
 
   // Blank after trimming: the name is refused and focused next.
   await description.fill("");
-  await page.getByLabel("Name").fill("   ");
-  await page.getByRole("button", { name: "Create project" }).click();
-  await expect(page.getByLabel("Name")).toBeFocused();
-  await expect(page.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
+  await form.getByLabel("Name").fill("   ");
+  await form.getByRole("button", { name: "Create project" }).click();
+  await expect(form.getByLabel("Name")).toBeFocused();
+  await expect(form.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
 });

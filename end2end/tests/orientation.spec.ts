@@ -1,7 +1,7 @@
 // Knowing where you are: each page's title, the main navigation marking its
 // section, and a skip link as the first thing a keyboard reaches.
 import { expect, test } from "@playwright/test";
-import { hydrated, signInAt } from "./support";
+import { hydrated, openNewProject, signInAt } from "./support";
 
 test("each page's title names it, its section and the organisation", async ({ page }) => {
   await signInAt(page, "/projects", "max@acme.test");
@@ -61,6 +61,7 @@ test("a server answer that is not the app's is not blamed on the user", async ({
   await page.route("**/api/create_project", (route) =>
     route.fulfill({ status: 502, contentType: "text/html", body: "<h1>502 Bad Gateway</h1>" }),
   );
+  await openNewProject(page);
   await page.getByLabel("Name").fill("Never saved");
   await page.getByRole("button", { name: "Create project" }).click();
   await expect(page.getByText("The service is temporarily unavailable. Try again in a moment.")).toBeVisible();

@@ -2,7 +2,7 @@
 // flow runs twice, with JavaScript (hydrated, forms sent by fetch) and
 // without it (plain form posts, each answered with a redirect back).
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { hydrated, signInAt as signIn } from "./support";
+import { createProject, hydrated, openNewProject, signInAt as signIn } from "./support";
 
 /// Opens Acme's demo project "Rocket skates" from the list; returns its path.
 async function openRocketSkates(page: Page): Promise<string> {
@@ -50,26 +50,26 @@ for (const js of [true, false]) {
       await signInAt(page, "/projects", "max@acme.test", js);
       const name = unique("Launch pad");
 
-      // Server-side validation speaks next to the field.
-      const nameField = page.getByLabel("Name", { exact: true });
+      // Server-side validation speaks next to the field (in the dialog with
+      // JavaScript, on /projects/new without).
+      await openNewProject(page);
+      const form = page.getByRole("form", { name: "New project" });
+      const nameField = form.getByLabel("Name", { exact: true });
       await nameField.fill("   ");
       await nameField.evaluate((input: HTMLInputElement) => (input.required = false));
-      await page.getByRole("button", { name: "Create project" }).click();
+      await form.getByRole("button", { name: "Create project" }).click();
       await expect(page.locator("#project-name-error")).toHaveText("Name cannot be empty.");
-      await expect(page.getByLabel("Name", { exact: true })).toHaveAttribute("aria-invalid", "true");
+      await expect(form.getByLabel("Name", { exact: true })).toHaveAttribute("aria-invalid", "true");
       await settled(page, js);
 
-      await page.getByLabel("Name", { exact: true }).fill(name);
-      await page.getByLabel("Description").fill("From the end-to-end test");
-      await page.getByRole("button", { name: "Create project" }).click();
+      // Created, it opens.
+      await form.getByLabel("Name", { exact: true }).fill(name);
+      await form.getByLabel("Description").fill("From the end-to-end test");
+      await form.getByRole("button", { name: "Create project" }).click();
+      await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
       if (js) {
         await expect(page.getByTestId("toast")).toContainText(`Created “${name}”.`);
       }
-      await page.getByLabel("Search projects").fill(name);
-      await page.getByRole("button", { name: "Search" }).click();
-      await expect(page.getByTestId("project")).toHaveCount(1);
-      await page.getByRole("link", { name }).click();
-      await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
       await settled(page, js);
       await expect(page.getByText("No tasks yet.")).toBeVisible();
 
@@ -113,12 +113,7 @@ for (const js of [true, false]) {
     test("an admin renames a project, then deletes it after confirming", async ({ page }) => {
       await signInAt(page, "/projects", "ada@acme.test", js);
       const name = unique("Doomed");
-      await page.getByLabel("Name", { exact: true }).fill(name);
-      await page.getByRole("button", { name: "Create project" }).click();
-      await page.getByLabel("Search projects").fill(name);
-      await page.getByRole("button", { name: "Search" }).click();
-      await page.getByRole("link", { name }).click();
-      await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+      await createProject(page, name);
       await settled(page, js);
 
       const renamed = `${name} (renamed)`;
@@ -144,8 +139,11 @@ for (const js of [true, false]) {
     test("a read-only member sees no editing controls", async ({ page }) => {
       await signInAt(page, "/projects", "rita@acme.test", js);
       await expect(page.getByTestId("project-list")).toContainText("Rocket skates");
-      await expect(page.getByRole("button", { name: "Create project" })).toHaveCount(0);
+      await expect(page.getByRole("link", { name: "New project" })).toHaveCount(0);
       await expect(page.getByLabel("Name", { exact: true })).toHaveCount(0);
+      const response = await page.goto("/projects/new");
+      expect(response?.status()).toBe(403);
+      await expect(page.getByRole("form", { name: "New project" })).toHaveCount(0);
 
       await openRocketSkates(page);
       await expect(page.locator("main form")).toHaveCount(0);

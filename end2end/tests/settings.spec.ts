@@ -5,7 +5,7 @@
 // the audit log's sentences and times.
 import { randomUUID } from "node:crypto";
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { adminApi, cognito, hydrated, signInAt } from "./support";
+import { adminApi, cognito, createProject, hydrated, signInAt } from "./support";
 
 const ACME = "0b9e6a5e-1c1f-4c55-9d3a-acde00000001";
 
@@ -188,9 +188,7 @@ test.describe("in the viewer's time zone", () => {
     await signInAt(page, "/projects", "ada@acme.test");
     await hydrated(page);
     const project = `Audited ${randomUUID()}`;
-    await page.getByLabel("Name", { exact: true }).fill(project);
-    await page.getByRole("button", { name: "Create project" }).click();
-    await page.getByRole("link", { name: project }).click();
+    await createProject(page, project);
     await hydrated(page);
     const quickAdd = page.getByRole("form", { name: "New task" }).getByLabel("Title");
     await quickAdd.fill("Order the gantry");

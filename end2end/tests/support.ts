@@ -44,3 +44,20 @@ export async function adminApi(operation: string, body: object): Promise<any> {
   expect(response.status, `${operation}: ${JSON.stringify(json)}`).toBe(200);
   return json;
 }
+
+/// Opens "New project" (the dialog with JavaScript, its page without) on
+/// the project list the browser shows.
+export async function openNewProject(page: Page) {
+  await page.getByRole("link", { name: "New project" }).click();
+  await expect(page.getByRole("form", { name: "New project" })).toBeVisible();
+}
+
+/// Creates a project from the project list, which lands in it.
+export async function createProject(page: Page, name: string, description = "") {
+  await openNewProject(page);
+  const form = page.getByRole("form", { name: "New project" });
+  await form.getByLabel("Name").fill(name);
+  if (description) await form.getByLabel("Description").fill(description);
+  await form.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+}

@@ -3,7 +3,7 @@
 // (and go), Undo for complete and delete, a quick-add that stays ready, and
 // the same controls posting plain forms without JavaScript.
 import { expect, type Page, test } from "@playwright/test";
-import { hydrated, signInAt } from "./support";
+import { createProject, hydrated, signInAt } from "./support";
 
 function unique(prefix: string): string {
   return `${prefix} ${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -14,13 +14,7 @@ function unique(prefix: string): string {
 async function projectWithTasks(page: Page, tasks: string[], js = true) {
   await signInAt(page, "/projects", "max@acme.test");
   if (js) await hydrated(page);
-  const name = unique("Rows");
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByRole("button", { name: "Create project" }).click();
-  await page.getByLabel("Search projects").fill(name);
-  await page.getByRole("button", { name: "Search" }).click();
-  await page.getByRole("link", { name }).click();
-  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await createProject(page, unique("Rows"));
   if (js) await hydrated(page);
   const quickAdd = page.getByRole("form", { name: "New task" }).getByLabel("Title");
   for (const title of tasks) {

@@ -94,6 +94,8 @@ pub async fn create_project(
     )
     .await?;
     tx.commit().await?;
+    // Into the new project, with or without JavaScript.
+    leptos_axum::redirect(&format!("/projects/{}", project.id));
     Ok(project)
 }
 

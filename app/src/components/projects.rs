@@ -1,11 +1,13 @@
 //! The project list: a search box, a page of the tenant's projects, and
 //! loading, empty and error states. The search and the page live in the
 //! query string (`q`, `archived`, `page`), so every view has a URL and works
-//! without JavaScript.
+//! without JavaScript. And the form that creates a project.
 
-use crate::api::list_projects;
+use crate::api::{CreateProject, list_projects};
+use crate::components::feedback::Feedback;
+use crate::components::fields::TextField;
 use crate::components::pager::{Pager, page_query};
-use crate::domain::SearchText;
+use crate::domain::{Description, ProjectName, SearchText};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -133,5 +135,37 @@ pub fn ProjectList(#[prop(optional, into)] refresh: Option<Signal<usize>>) -> im
                 }
             })}
         </Transition>
+    }
+}
+
+/// The "new project" form: checked in the browser where it helps, validated
+/// again on the server, with a pending button and the server's messages next
+/// to the fields. A success takes the browser to the new project (the
+/// server's redirect, with or without JavaScript).
+#[component]
+pub fn NewProjectForm(create: ServerAction<CreateProject>, feedback: Feedback) -> impl IntoView {
+    let pending = create.pending();
+    view! {
+        <ActionForm action=create attr:class="form" attr:aria-label="New project">
+            <TextField
+                id="project-name"
+                name="name"
+                label="Name"
+                max_chars=ProjectName::MAX_CHARS
+                feedback
+                required=true
+            />
+            <TextField
+                id="project-description"
+                name="description"
+                label="Description"
+                max_chars=Description::MAX_CHARS
+                feedback
+                multiline=true
+            />
+            <button type="submit" class="button" disabled=pending>
+                {move || if pending.get() { "Creating…" } else { "Create project" }}
+            </button>
+        </ActionForm>
     }
 }

@@ -36,16 +36,31 @@ pub fn checkbox_id(id: Uuid) -> String {
 }
 
 /// The quick-add: a title and a button on one line. Details can be added
-/// from the task's menu afterwards.
+/// from the task's menu afterwards. With `autofocus` (an empty project, as
+/// one is right after it is created) the field takes the focus.
 #[component]
 pub fn NewTask(
     project_id: Uuid,
     action: ServerAction<CreateTask>,
     feedback: Feedback,
+    #[prop(optional)] autofocus: bool,
 ) -> impl IntoView {
     let pending = action.pending();
     let form = NodeRef::new();
     clear_on_success(action, form);
+    // `autofocus` works on a page load; after a client-side navigation the
+    // field is focused here.
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if autofocus {
+            // Once the field is in the document (see `RestoreFocus`).
+            request_animation_frame(move || {
+                if let Some(field) = field.get_untracked() {
+                    let _ = field.focus();
+                }
+            });
+        }
+    });
     let error = feedback.field_error("title");
     let invalid = move || error.get().is_some().to_string();
     view! {
@@ -56,6 +71,8 @@ pub fn NewTask(
             </label>
             <input
                 id=NEW_TASK_FIELD
+                node_ref=field
+                autofocus=autofocus
                 name="title"
                 required
                 maxlength=TaskTitle::MAX_CHARS.to_string()

@@ -2,6 +2,7 @@
 
 pub mod forbidden;
 pub mod home;
+pub mod new_project;
 pub mod not_found;
 pub mod project;
 pub mod projects;

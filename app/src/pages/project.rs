@@ -178,6 +178,7 @@ pub fn ProjectPage() -> impl IntoView {
                     Ok(detail) => {
                         let project = detail.project;
                         let project_id = project.id;
+                        let empty = detail.tasks.is_empty();
                         let title = vec![project.name.clone(), "Projects".to_owned()];
                         view! {
                             <PageTitle parts=title />
@@ -201,6 +202,7 @@ pub fn ProjectPage() -> impl IntoView {
                                                 project_id
                                                 action=create_task
                                                 feedback=new_task_feedback
+                                                autofocus=empty
                                             />
                                         }
                                     })}

@@ -1,14 +1,13 @@
-//! `/projects`: the caller's tenant's projects, with a search box, and a form
-//! to add one for roles that may. Signed-out visitors never reach it: the
-//! server sends them to sign in and back here.
+//! `/projects`: the caller's tenant's projects, with a search box, and — for
+//! roles that may — "New project", a dialog (the page `/projects/new`
+//! without JavaScript) that takes you into the new project. Signed-out
+//! visitors never reach it: the server sends them to sign in and back here.
 
 use crate::api::CreateProject;
-use crate::components::feedback::{Feedback, clear_on_success};
-use crate::components::fields::TextField;
-use crate::components::projects::ProjectList;
+use crate::components::feedback::Feedback;
+use crate::components::projects::{NewProjectForm, ProjectList};
 use crate::components::session::use_current_user;
 use crate::components::title::PageTitle;
-use crate::domain::{Description, ProjectName};
 use leptos::prelude::*;
 
 #[component]
@@ -20,47 +19,47 @@ pub fn ProjectsPage() -> impl IntoView {
     view! {
         <PageTitle parts=vec!["Projects".to_owned()] />
         <section class="page" aria-labelledby="projects-title">
-            <h1 id="projects-title">"Projects"</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let can_write = matches!(user.await, Ok(Some(me)) if me.role.can_write());
-                    can_write.then(|| view! { <NewProject create feedback /> })
-                })}
-            </Suspense>
+            <div class="page__head">
+                <h1 id="projects-title">"Projects"</h1>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let can_write = matches!(user.await, Ok(Some(me)) if me.role.can_write());
+                        can_write.then(|| view! { <NewProjectDialog create feedback /> })
+                    })}
+                </Suspense>
+            </div>
             <ProjectList refresh=feedback.successes() />
         </section>
     }
 }
 
-/// The "new project" form: checked in the browser where it helps, validated
-/// again on the server, with a pending button and the server's messages next
-/// to the fields.
+/// "New project": with JavaScript it opens a modal dialog holding the form
+/// (Escape or Cancel closes it and the focus goes back to the button);
+/// without, it is a link to the same form on its own page.
 #[component]
-fn NewProject(create: ServerAction<CreateProject>, feedback: Feedback) -> impl IntoView {
-    let pending = create.pending();
-    let form = NodeRef::new();
-    clear_on_success(create, form);
+fn NewProjectDialog(create: ServerAction<CreateProject>, feedback: Feedback) -> impl IntoView {
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let open = move |ev: leptos::ev::MouseEvent| {
+        if let Some(dialog) = dialog.get_untracked() {
+            ev.prevent_default();
+            let _ = dialog.show_modal();
+        }
+    };
+    let close = move |_| {
+        if let Some(dialog) = dialog.get_untracked() {
+            dialog.close();
+        }
+    };
     view! {
-        <ActionForm action=create node_ref=form attr:class="form" attr:aria-label="New project">
-            <TextField
-                id="project-name"
-                name="name"
-                label="Name"
-                max_chars=ProjectName::MAX_CHARS
-                feedback
-                required=true
-            />
-            <TextField
-                id="project-description"
-                name="description"
-                label="Description"
-                max_chars=Description::MAX_CHARS
-                feedback
-                multiline=true
-            />
-            <button type="submit" class="button" disabled=pending>
-                {move || if pending.get() { "Creating…" } else { "Create project" }}
+        <a class="button" href="/projects/new" on:click=open>
+            "New project"
+        </a>
+        <dialog node_ref=dialog class="dialog" aria-labelledby="new-project-title">
+            <h2 id="new-project-title">"New project"</h2>
+            <NewProjectForm create feedback />
+            <button type="button" class="button button--quiet dialog__cancel" on:click=close>
+                "Cancel"
             </button>
-        </ActionForm>
+        </dialog>
     }
 }
