@@ -46,6 +46,8 @@ test("signed out: the home page", async ({ page }) => {
 
 for (const { email, role, writes } of roles) {
   test(`${role}: every page`, async ({ page }) => {
+    // Eight pages and more, each loaded and hydrated: longer than one flow.
+    test.setTimeout(90_000);
     await signInAt(page, "/projects", email);
     await hydrated(page);
     for (const path of ["/", "/projects", "/settings", "/settings/profile", "/settings/audit", "/no-such-page"]) {

@@ -67,3 +67,22 @@ test("a server answer that is not the app's is not blamed on the user", async ({
   await expect(page.getByText("The service is temporarily unavailable. Try again in a moment.")).toBeVisible();
   await expect(page.getByText("The request was malformed.")).toHaveCount(0);
 });
+
+test("on a phone the header is one row, the account folded into a menu", async ({ page }, info) => {
+  test.skip(info.project.name !== "phone", "the phone layout");
+  await signInAt(page, "/projects", "ada@acme.test");
+  await hydrated(page);
+  const header = page.getByRole("banner");
+  expect((await header.boundingBox())!.height).toBeLessThan(72);
+  await expect(page.getByRole("link", { name: "Projects" })).toBeVisible();
+  await expect(page.getByTestId("user-email")).toBeHidden();
+
+  const menu = page.getByTestId("whoami").getByRole("button", { name: "Acme Corp" });
+  await menu.click();
+  await expect(menu).toHaveAttribute("aria-expanded", "true");
+  await expect(page.getByTestId("user-email")).toHaveText("ada@acme.test");
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("user-email")).toBeHidden();
+  await expect(menu).toBeFocused();
+});

@@ -2,7 +2,7 @@
 // demo users and data that `make test` loads (`server seed --demo`, and
 // cognito-local/test-users.toml for the users without access).
 import { expect, type Page, test } from "@playwright/test";
-import { enterCredentials, hydrated } from "./support";
+import { enterCredentials, hydrated, signOut } from "./support";
 
 async function signIn(page: Page, email: string) {
   await page.goto("/");
@@ -39,7 +39,7 @@ test("a member of Globex sees Globex's projects and not Acme's", async ({ page }
 test("after signing out, signing in asks for credentials again", async ({ page }) => {
   await signIn(page, "max@acme.test");
   await hydrated(page);
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await expect(page.getByRole("heading", { name: "Welcome" })).toBeVisible();
   await expect(page.getByTestId("whoami")).toHaveCount(0);
 

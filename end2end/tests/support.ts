@@ -61,3 +61,11 @@ export async function createProject(page: Page, name: string, description = "") 
   await form.getByRole("button", { name: "Create project" }).click();
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
 }
+
+/// Signs out from the header, opening the phone's account menu first
+/// when the header has folded into one.
+export async function signOut(page: Page) {
+  const menu = page.getByTestId("whoami").getByRole("button", { expanded: false });
+  if (await menu.isVisible()) await menu.click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+}

@@ -139,6 +139,10 @@ test.describe("without JavaScript", () => {
     await projectWithTasks(page, ["Plain one", "Plain two"], false);
     await page.getByRole("checkbox", { name: "Plain one" }).click();
     await expect(page.getByRole("checkbox", { name: "Plain one" })).toBeChecked();
+    // The page it lands on says so, once.
+    await expect(page.getByTestId("toast")).toHaveText(/Completed “Plain one”\./);
+    await page.reload();
+    await expect(page.getByTestId("toast")).toHaveCount(0);
 
     const row = page.getByTestId("task").filter({ hasText: "Plain two" });
     await row.getByRole("combobox").selectOption({ label: "Max Member" });

@@ -96,6 +96,7 @@ pub async fn create_project(
     tx.commit().await?;
     // Into the new project, with or without JavaScript.
     leptos_axum::redirect(&format!("/projects/{}", project.id));
+    crate::flash::leave(crate::notices::project_created(&project));
     Ok(project)
 }
 
@@ -125,6 +126,7 @@ pub async fn update_project(
     });
     audit(&mut tx, &caller, AuditAction::ProjectUpdate, id, summary).await?;
     tx.commit().await?;
+    crate::flash::leave(crate::notices::project_saved(&after));
     Ok(after)
 }
 
@@ -154,6 +156,7 @@ pub async fn set_project_archived(id: Uuid, archived: bool) -> Result<Project, A
     let summary = serde_json::json!({ "name": after.name });
     audit(&mut tx, &caller, action, id, summary).await?;
     tx.commit().await?;
+    crate::flash::leave(crate::notices::project_archived(&after));
     Ok(after)
 }
 
@@ -177,5 +180,6 @@ pub async fn delete_project(id: Uuid) -> Result<(), AppError> {
     tx.commit().await?;
     // The project's page is gone: go to the list, with or without JavaScript.
     leptos_axum::redirect("/projects");
+    crate::flash::leave(crate::notices::project_deleted());
     Ok(())
 }

@@ -70,7 +70,9 @@ pub async fn invite_member(
     let tx = tenant_change_tx(&caller).await?;
     let record =
         membership::invite(&directory()?, tx, requester(&caller), &email, &name, role).await?;
-    Ok(record.detail(caller.identity.sub()))
+    let member = record.detail(caller.identity.sub());
+    crate::flash::leave(crate::notices::member_invited(&member));
+    Ok(member)
 }
 
 /// Emails a member who has not signed in yet a new invitation.
@@ -81,7 +83,9 @@ pub async fn resend_invitation(id: Uuid) -> Result<MemberDetail, AppError> {
     let caller = authorize(Need::ManageMembers).await?;
     let tx = tenant_change_tx(&caller).await?;
     let record = membership::resend(&directory()?, tx, requester(&caller), id).await?;
-    Ok(record.detail(caller.identity.sub()))
+    let member = record.detail(caller.identity.sub());
+    crate::flash::leave(crate::notices::invitation_resent(&member));
+    Ok(member)
 }
 
 /// Gives a member another role.
@@ -92,7 +96,12 @@ pub async fn change_member_role(
 ) -> Result<MemberDetail, AppError> {
     use crate::policy::MemberChange;
     let role = parse_role(&role);
-    change_member(id, move || role.map(MemberChange::SetRole)).await
+    change_member(
+        id,
+        move || role.map(MemberChange::SetRole),
+        crate::notices::role_changed,
+    )
+    .await
 }
 
 /// Disables a member (signed out everywhere at once) or enables them again.
@@ -104,7 +113,7 @@ pub async fn set_member_active(id: Uuid, active: bool) -> Result<MemberDetail, A
     } else {
         MemberChange::Disable
     };
-    change_member(id, move || Ok(change)).await
+    change_member(id, move || Ok(change), crate::notices::member_active).await
 }
 
 /// Removes a member: their Cognito user is deleted and their tasks become
@@ -112,7 +121,12 @@ pub async fn set_member_active(id: Uuid, active: bool) -> Result<MemberDetail, A
 #[server(endpoint = "remove_member")]
 pub async fn remove_member(id: Uuid) -> Result<MemberDetail, AppError> {
     use crate::policy::MemberChange;
-    change_member(id, || Ok(MemberChange::Remove)).await
+    change_member(
+        id,
+        || Ok(MemberChange::Remove),
+        crate::notices::member_removed,
+    )
+    .await
 }
 
 /// Renames the caller's tenant (Admin only).
@@ -135,6 +149,7 @@ pub async fn rename_tenant(#[server(default)] name: String) -> Result<String, Ap
     };
     audit::record(&mut tx, &caller.identity, entry).await?;
     tx.commit().await?;
+    crate::flash::leave(crate::notices::tenant_renamed(name.as_str()));
     Ok(name.as_str().to_owned())
 }
 
@@ -203,6 +218,7 @@ pub async fn list_audit(
 async fn change_member(
     id: Uuid,
     change: impl FnOnce() -> Result<crate::policy::MemberChange, AppError>,
+    notice: fn(&MemberDetail) -> String,
 ) -> Result<MemberDetail, AppError> {
     use crate::membership;
 
@@ -210,7 +226,9 @@ async fn change_member(
     let change = change()?;
     let tx = tenant_change_tx(&caller).await?;
     let record = membership::change(&directory()?, tx, requester(&caller), id, change).await?;
-    Ok(record.detail(caller.identity.sub()))
+    let member = record.detail(caller.identity.sub());
+    crate::flash::leave(notice(&member));
+    Ok(member)
 }
 
 #[cfg(feature = "ssr")]

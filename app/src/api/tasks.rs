@@ -30,6 +30,7 @@ pub async fn create_task(
     let summary = serde_json::json!({ "project_id": project_id, "title": task.title });
     audit(&mut tx, &caller, AuditAction::TaskCreate, task.id, summary).await?;
     tx.commit().await?;
+    crate::flash::leave(crate::notices::task_added(&task));
     Ok(task)
 }
 
@@ -59,6 +60,7 @@ pub async fn update_task(
     });
     audit(&mut tx, &caller, AuditAction::TaskUpdate, id, summary).await?;
     tx.commit().await?;
+    crate::flash::leave(crate::notices::task_saved(&after));
     Ok(after)
 }
 
@@ -88,6 +90,7 @@ pub async fn set_task_done(id: Uuid, done: bool) -> Result<Task, AppError> {
     let summary = serde_json::json!({ "title": after.title });
     audit(&mut tx, &caller, action, id, summary).await?;
     tx.commit().await?;
+    crate::flash::leave(crate::notices::task_done(&after));
     Ok(after)
 }
 
@@ -125,6 +128,7 @@ pub async fn assign_task(id: Uuid, #[server(default)] assignee: String) -> Resul
     });
     audit(&mut tx, &caller, AuditAction::TaskAssign, id, summary).await?;
     tx.commit().await?;
+    crate::flash::leave(crate::notices::task_assigned(&after));
     Ok(after)
 }
 
@@ -139,6 +143,7 @@ pub async fn delete_task(id: Uuid) -> Result<Task, AppError> {
     let summary = serde_json::json!({ "project_id": task.project_id, "title": task.title });
     audit(&mut tx, &caller, AuditAction::TaskDelete, id, summary).await?;
     tx.commit().await?;
+    crate::flash::leave(crate::notices::task_deleted(&task));
     Ok(task)
 }
 
@@ -155,5 +160,6 @@ pub async fn restore_task(id: Uuid) -> Result<Task, AppError> {
     let summary = serde_json::json!({ "project_id": task.project_id, "title": task.title });
     audit(&mut tx, &caller, AuditAction::TaskRestore, id, summary).await?;
     tx.commit().await?;
+    crate::flash::leave(crate::notices::task_restored(&task));
     Ok(task)
 }

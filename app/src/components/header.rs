@@ -1,5 +1,6 @@
-//! The page header: who is signed in, for which organisation and with which
-//! role, and the sign-out button; or a sign-in link.
+//! The page header: the main nav; who is signed in, for which organisation
+//! and with which role, and the sign-out button (on a phone, folded into a
+//! menu under the organisation's name); or a sign-in link.
 
 use crate::components::session::use_current_user;
 use leptos::prelude::*;
@@ -57,25 +58,11 @@ pub fn Header() -> impl IntoView {
                                             }
                                         })}
                                 </nav>
-                                <div class="whoami" data-testid="whoami">
-                                    <span class="whoami__tenant" data-testid="tenant-name">
-                                        {me.tenant_name}
-                                    </span>
-                                    <span class="whoami__email" data-testid="user-email">
-                                        {me.email}
-                                    </span>
-                                    <span class="badge" data-testid="user-role">
-                                        {me.role.as_str()}
-                                    </span>
-                                    // A plain form: it works before hydration and
-                                    // without JavaScript; the server refuses it
-                                    // from any other site.
-                                    <form method="post" action="/auth/logout">
-                                        <button type="submit" class="button button--quiet">
-                                            "Sign out"
-                                        </button>
-                                    </form>
-                                </div>
+                                <Account
+                                    tenant=me.tenant_name
+                                    email=me.email
+                                    role=me.role.as_str()
+                                />
                             }
                                 .into_any()
                         }
@@ -91,6 +78,60 @@ pub fn Header() -> impl IntoView {
                 })}
             </Suspense>
         </header>
+    }
+}
+
+/// Who is signed in, and Sign out. On a phone (and once scripts run) this
+/// folds into a menu opened by the organisation's name, so the header stays
+/// one row; without JavaScript it stays open and wraps.
+#[component]
+fn Account(tenant: String, email: String, role: &'static str) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let scripted = RwSignal::new(false);
+    Effect::new(move |_| scripted.set(true));
+    let toggle = NodeRef::<leptos::html::Button>::new();
+    // Escape closes the menu and gives the focus back to its button.
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            if let Some(toggle) = toggle.get_untracked() {
+                let _ = toggle.focus();
+            }
+        }
+    };
+    view! {
+        <div class="whoami" data-testid="whoami" on:keydown=on_keydown>
+            <button
+                type="button"
+                class="whoami__toggle"
+                node_ref=toggle
+                hidden=move || !scripted.get()
+                aria-expanded=move || open.get().to_string()
+                aria-controls="account-panel"
+                on:click=move |_| open.update(|o| *o = !*o)
+            >
+                <span class="whoami__toggle-name">{tenant.clone()}</span>
+                <span aria-hidden="true">"▾"</span>
+            </button>
+            <div class="whoami__panel" id="account-panel" data-open=move || open.get().to_string()>
+                <span class="whoami__tenant" data-testid="tenant-name">
+                    {tenant}
+                </span>
+                <span class="whoami__email" data-testid="user-email">
+                    {email}
+                </span>
+                <span class="badge" data-testid="user-role">
+                    {role}
+                </span>
+                // A plain form: it works before hydration and without
+                // JavaScript; the server refuses it from any other site.
+                <form method="post" action="/auth/logout">
+                    <button type="submit" class="button button--quiet">
+                        "Sign out"
+                    </button>
+                </form>
+            </div>
+        </div>
     }
 }
 

@@ -75,12 +75,18 @@ pub struct Toasts {
 }
 
 impl Toasts {
+    /// The root's toasts, starting with the flash a form post without
+    /// JavaScript left for this page (read on the server, carried to the
+    /// browser with the page so both render it).
     pub fn provide() -> Self {
         let toasts = Self {
             shown: RwSignal::new(Vec::new()),
             next_id: StoredValue::new(0),
         };
         provide_context(toasts);
+        if let Some(message) = SharedValue::new(crate::flash::take).into_inner() {
+            toasts.success(message);
+        }
         toasts
     }
 

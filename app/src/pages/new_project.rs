@@ -14,7 +14,7 @@ use leptos::prelude::*;
 pub fn NewProjectPage() -> impl IntoView {
     let create = ServerAction::<CreateProject>::new();
     let feedback = Feedback::default();
-    feedback.watch(create, |project| format!("Created “{}”.", project.name));
+    feedback.watch(create, crate::notices::project_created);
     let user = use_current_user();
     view! {
         <Suspense fallback=|| ()>

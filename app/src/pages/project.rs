@@ -16,6 +16,7 @@ use crate::components::toast::Notice;
 use crate::domain::{Description, ProjectName};
 use crate::error::AppError;
 use crate::model::{Project, ProjectDetail};
+use crate::notices;
 use crate::pages::{forbidden::Forbidden, not_found::NotFound};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -39,7 +40,7 @@ fn project_actions() -> (ProjectActions, Feedback) {
         delete: ServerAction::new(),
     };
     let feedback = Feedback::default();
-    feedback.watch(actions.update, |p| format!("Saved “{}”.", p.name));
+    feedback.watch(actions.update, notices::project_saved);
     let archive = actions.archive;
     feedback.watch(actions.archive, move |p| {
         let (id, archived) = (p.id, p.archived);
@@ -49,14 +50,9 @@ fn project_actions() -> (ProjectActions, Feedback) {
                 archived: !archived,
             });
         };
-        let said = if archived {
-            format!("Archived “{}”.", p.name)
-        } else {
-            format!("Restored “{}”.", p.name)
-        };
-        Notice::from(said).undo(undo)
+        Notice::from(notices::project_archived(p)).undo(undo)
     });
-    Feedback::default().watch(actions.delete, |_| "Project deleted.");
+    Feedback::default().watch(actions.delete, |_| notices::project_deleted());
     (actions, feedback)
 }
 
@@ -72,32 +68,24 @@ fn task_actions() -> (TaskActions, Feedback) {
         refocus: Refocus::default(),
     };
     let feedback = Feedback::default();
-    feedback.watch(actions.update, |t| format!("Saved “{}”.", t.title));
+    feedback.watch(actions.update, notices::task_saved);
     feedback.watch(actions.done, move |t| {
         let id = t.id;
-        let said = if t.done {
-            format!("Completed “{}”.", t.title)
-        } else {
-            format!("Reopened “{}”.", t.title)
-        };
         let undone = !t.done;
-        Notice::from(said).undo(move || {
+        Notice::from(notices::task_done(t)).undo(move || {
             actions.refocus.to(checkbox_id(id));
             actions.done.dispatch(SetTaskDone { id, done: undone });
         })
     });
-    feedback.watch(actions.assign, |t| match t.assignee_id {
-        Some(_) => format!("Assigned “{}”.", t.title),
-        None => format!("Unassigned “{}”.", t.title),
-    });
+    feedback.watch(actions.assign, notices::task_assigned);
     feedback.watch(actions.delete, move |t| {
         let id = t.id;
-        Notice::from(format!("Deleted “{}”.", t.title)).undo(move || {
+        Notice::from(notices::task_deleted(t)).undo(move || {
             actions.refocus.to(checkbox_id(id));
             actions.restore.dispatch(RestoreTask { id });
         })
     });
-    feedback.watch(actions.restore, |t| format!("Restored “{}”.", t.title));
+    feedback.watch(actions.restore, notices::task_restored);
     (actions, feedback)
 }
 
@@ -147,7 +135,7 @@ pub fn ProjectPage() -> impl IntoView {
     let (project_actions, project_feedback) = project_actions();
     let create_task = ServerAction::<CreateTask>::new();
     let new_task_feedback = Feedback::default();
-    new_task_feedback.watch(create_task, |t| format!("Added “{}”.", t.title));
+    new_task_feedback.watch(create_task, notices::task_added);
     let (task_actions, task_feedback) = task_actions();
     // The quick-add is re-rendered with the list: back into it after an add.
     let refocus = task_actions.refocus;

@@ -480,11 +480,33 @@ async fn form_posts_without_javascript_return_to_the_page(_: PgPoolOptions, db: 
     assert_eq!(reply.status, StatusCode::FOUND, "{}", reply.body);
     // (Leptos leaves an empty query behind.)
     assert_eq!(reply.location().trim_end_matches('?'), page);
+    // The page it lands on says what happened, once.
+    assert!(reply.set_cookie("flash").is_some(), "no flash was left");
     let shown = ada.get(&page).await;
     assert!(
         shown.body.contains(r#"data-done="true""#),
         "the task is not shown done"
     );
+    assert!(
+        shown.body.contains("Completed “First task”."),
+        "{}",
+        shown.body
+    );
+    let again = ada.get(&page).await;
+    assert!(
+        !again.body.contains("Completed “First task”."),
+        "shown twice"
+    );
+    // A script's call leaves none: it shows the outcome itself.
+    let scripted = call(
+        &stack,
+        &mut ada,
+        "set_task_done",
+        &format!("id={task}&done=false"),
+    )
+    .await;
+    assert_eq!(scripted.status, StatusCode::OK, "{}", scripted.body);
+    assert!(scripted.set_cookie("flash").is_none());
 
     // Refused input: back to the page with the error, which the page shows
     // next to the field.

@@ -14,6 +14,7 @@ use crate::components::moment::Moment;
 use crate::components::pager::{Pager, page_query};
 use crate::domain::{DisplayName, Email};
 use crate::model::MemberDetail;
+use crate::notices;
 use crate::policy::{self, MemberChange, Target};
 use crate::role::Role;
 use leptos::prelude::*;
@@ -39,21 +40,11 @@ fn member_actions() -> (MemberActions, Feedback) {
         revoke: ServerAction::new(),
     };
     let feedback = Feedback::default();
-    feedback.watch(actions.role, |m| format!("{} is now {}.", m.email, m.role));
-    feedback.watch(actions.active, |m| {
-        if m.active {
-            format!("Enabled {}.", m.email)
-        } else {
-            format!("Disabled {}; they are signed out everywhere.", m.email)
-        }
-    });
-    feedback.watch(actions.remove, |m| format!("Removed {}.", m.email));
-    feedback.watch(actions.resend, |m| {
-        format!("Sent {} a new invitation.", m.email)
-    });
-    feedback.watch(actions.revoke, |m| {
-        format!("Revoked the invitation to {}.", m.email)
-    });
+    feedback.watch(actions.role, notices::role_changed);
+    feedback.watch(actions.active, notices::member_active);
+    feedback.watch(actions.remove, notices::member_removed);
+    feedback.watch(actions.resend, notices::invitation_resent);
+    feedback.watch(actions.revoke, notices::member_removed);
     (actions, feedback)
 }
 
@@ -78,12 +69,7 @@ pub fn MembersPage() -> impl IntoView {
 
     let invite = ServerAction::<InviteMember>::new();
     let invite_feedback = Feedback::default();
-    invite_feedback.watch(invite, |m| {
-        format!(
-            "Invited {}. They have been emailed a temporary password.",
-            m.email
-        )
-    });
+    invite_feedback.watch(invite, notices::member_invited);
     let (actions, feedback) = member_actions();
 
     let listed = Resource::new(
@@ -233,8 +219,8 @@ fn InvitationRow(member: MemberDetail, caller: Role, actions: MemberActions) -> 
                 <span class="member__name">{member.email.clone()}</span>
                 {name}
             </td>
-            <td>{member.role.as_str()}</td>
-            <td>{member.invited_at.map(|at| view! { <Moment at /> })}</td>
+            <td data-label="Role">{member.role.as_str()}</td>
+            <td data-label="Invited">{member.invited_at.map(|at| view! { <Moment at /> })}</td>
             <td class="table__actions">
                 {may.then(|| view! {
                     <ActionForm action=actions.resend attr:class="inline-form">
@@ -331,15 +317,15 @@ fn MemberRow(
                 </span>
                 {email.map(|email| view! { <span class="member__sub">{email}</span> })}
             </td>
-            <td>{role}</td>
-            <td>
+            <td data-label="Role">{role}</td>
+            <td data-label="Status">
                 {if member.active {
                     view! { <span>"Active"</span> }.into_any()
                 } else {
                     view! { <span class="badge badge--off">"Disabled"</span> }.into_any()
                 }}
             </td>
-            <td>
+            <td data-label="Last active">
                 {match member.last_sign_in_at {
                     Some(at) => view! { <Moment at /> }.into_any(),
                     None => view! { <span class="muted">"Never"</span> }.into_any(),

@@ -12,9 +12,7 @@ use leptos::prelude::*;
 pub fn ProfilePage() -> impl IntoView {
     let rename = ServerAction::<RenameTenant>::new();
     let feedback = Feedback::default();
-    feedback.watch(rename, |name| {
-        format!("Renamed to “{name}”. Everyone sees the new name from their next sign-in.")
-    });
+    feedback.watch(rename, |name| crate::notices::tenant_renamed(name));
     let user = use_current_user();
     let pending = rename.pending();
     view! {
