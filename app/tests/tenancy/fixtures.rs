@@ -70,6 +70,20 @@ pub async fn seed_tenant(db: &Db, name: &str) -> Tenant {
     .await
     .unwrap()
     .expect("the project is the tenant's own");
+    // And one in the bin, as a delete leaves it (for Undo).
+    let binned = tasks::create(
+        &mut tx,
+        project.id,
+        &TaskTitle::parse(&format!("{name} deleted task")).unwrap(),
+        &Description::parse("").unwrap(),
+    )
+    .await
+    .unwrap()
+    .expect("the project is the tenant's own");
+    tasks::delete(&mut tx, binned.id)
+        .await
+        .unwrap()
+        .expect("the task was just made");
     // A member and an audit row too (no repository writes them yet), so that
     // every tenant table has rows to keep apart.
     sqlx::query(
@@ -102,7 +116,14 @@ pub async fn two_tenants(db: &Db) -> (Tenant, Tenant) {
 }
 
 /// Every table with tenant data.
-pub const TENANT_TABLES: [&str; 5] = ["tenants", "members", "projects", "tasks", "audit_log"];
+pub const TENANT_TABLES: [&str; 6] = [
+    "tenants",
+    "members",
+    "projects",
+    "tasks",
+    "deleted_tasks",
+    "audit_log",
+];
 
 /// The SQLSTATE of a database error, for asserting on it.
 pub fn sqlstate(error: &sqlx::Error) -> Option<String> {

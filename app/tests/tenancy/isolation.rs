@@ -213,6 +213,15 @@ async fn rows_cannot_be_inserted_into_or_moved_to_another_tenant(
             ),
         ),
         (
+            "insert deleted task",
+            format!(
+                "insert into deleted_tasks (tenant_id, id, project_id, title, description,
+                                            created_at, updated_at)
+                 values ('{b_id}', gen_random_uuid(), '{}', 'x', '', now(), now())",
+                b.project.id
+            ),
+        ),
+        (
             "insert member",
             format!(
                 "insert into members (tenant_id, cognito_sub, email, role)
