@@ -62,9 +62,13 @@ test.describe("with JavaScript", () => {
     await expect(page.getByRole("checkbox", { name: "Weld the frame" })).toBeFocused();
   });
 
-  test("Undo takes back a completion", async ({ page }) => {
-    await projectWithTasks(page, ["Fit the sails"]);
+  test("Undo takes back a completion, even after another one", async ({ page }) => {
+    await projectWithTasks(page, ["Fit the sails", "Fit the keel"]);
     await page.getByRole("checkbox", { name: "Fit the sails" }).click();
+    await expect(page.getByRole("checkbox", { name: "Fit the sails" })).toBeChecked();
+    await page.getByRole("checkbox", { name: "Fit the keel" }).click();
+    await expect(page.getByRole("checkbox", { name: "Fit the keel" })).toBeChecked();
+    // The first toast's Undo still works once the same action has run again.
     const toast = page.getByTestId("toast").filter({ hasText: "Completed “Fit the sails”." });
     await toast.getByRole("button", { name: "Undo" }).click();
     await expect(page.getByRole("checkbox", { name: "Fit the sails" })).not.toBeChecked();
@@ -100,6 +104,14 @@ test.describe("with JavaScript", () => {
     await projectWithTasks(page, ["Draft title"]);
     await page.getByLabel("More for “Draft title”").click();
     const edit = page.getByRole("form", { name: "Edit “Draft title”" });
+    // A refusal has no room under the field here: it is a toast.
+    await edit.getByLabel("Title").fill(" ");
+    await edit.getByLabel("Title").evaluate((input: HTMLInputElement) => (input.required = false));
+    await edit.getByRole("button", { name: "Save task" }).click();
+    await expect(page.getByTestId("toast").filter({ hasText: "Title cannot be empty." })).toHaveAttribute(
+      "data-tone",
+      "error",
+    );
     await edit.getByLabel("Title").fill("Final title");
     await edit.getByLabel("Details").fill("With details now");
     await edit.getByRole("button", { name: "Save task" }).click();

@@ -18,6 +18,9 @@ pub struct Feedback {
     outcome: RwSignal<Option<Result<(), AppError>>>,
     successes: RwSignal<usize>,
     toasts: Toasts,
+    /// Whether the forms show a refused field's message next to the field
+    /// ([`FieldError`]); if not, it is a toast like any other failure.
+    fields_inline: bool,
 }
 
 impl Default for Feedback {
@@ -26,11 +29,21 @@ impl Default for Feedback {
             outcome: RwSignal::new(None),
             successes: RwSignal::new(0),
             toasts: Toasts::get(),
+            fields_inline: true,
         }
     }
 }
 
 impl Feedback {
+    /// For compact forms with no room for a message under a field (a task's
+    /// menu, a role picker): every failure is a toast.
+    pub fn all_as_toasts() -> Self {
+        Self {
+            fields_inline: false,
+            ..Self::default()
+        }
+    }
+
     /// Follows `action`; `describe` words its success ("Created “Roadmap”."),
     /// with an Undo where there is one. A refusal naming a field shows next
     /// to that field only; any other failure is a toast.
@@ -63,7 +76,7 @@ impl Feedback {
     }
 
     fn refused(self, error: AppError) {
-        if error.field().is_none() {
+        if error.field().is_none() || !self.fields_inline {
             self.toasts.error(&error);
         }
         self.outcome.set(Some(Err(error)));

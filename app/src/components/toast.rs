@@ -4,11 +4,18 @@
 //! where the server can undo it, a little later); a failure stays until it
 //! is dismissed or pushed out by newer ones.
 //!
-//! Without JavaScript a form post lands back on its page, which renders the
-//! failure it carries as a toast too (it stays: there is no timer).
+//! Without JavaScript a form post lands back on its page, which renders its
+//! outcome as a toast too: the failure it carries, or the flash it left
+//! (`crate::flash`). Such a toast stays, in the page's flow.
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use std::sync::Arc;
+
+/// What Undo runs. A plain closure, not a reactive `Callback`: a callback
+/// belongs to the effect that made it and would be gone once the same
+/// action ran again, while its toast is still showing.
+type Undo = Arc<dyn Fn() + Send + Sync>;
 
 /// At most this many toasts show at once; older ones make way.
 const MAX_SHOWN: usize = 3;
@@ -25,7 +32,7 @@ enum Tone {
 /// What a toast offers besides dismissing it.
 #[derive(Clone)]
 enum Offer {
-    Undo(Callback<()>),
+    Undo(Undo),
     SignIn,
 }
 
@@ -40,13 +47,13 @@ struct Toast {
 /// What a success says, and how to undo it if it can be.
 pub struct Notice {
     message: String,
-    undo: Option<Callback<()>>,
+    undo: Option<Undo>,
 }
 
 impl Notice {
     /// Offers "Undo", which runs `undo`.
     pub fn undo(mut self, undo: impl Fn() + Send + Sync + 'static) -> Self {
-        self.undo = Some(Callback::new(move |()| undo()));
+        self.undo = Some(Arc::new(undo));
         self
     }
 }
@@ -140,8 +147,8 @@ impl Toasts {
 
     #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
     fn dismiss_after(self, id: u64, ms: u64) {
-        // Timers exist in the browser only; a server-rendered success would
-        // need a script to leave, and no-JS pages render failures only.
+        // Timers exist in the browser only: a toast rendered on the server
+        // stays, in the page's flow until scripts run (style/main.css).
         #[cfg(feature = "hydrate")]
         set_timeout(
             move || self.dismiss(id),
@@ -155,6 +162,19 @@ impl Toasts {
 #[component]
 pub fn ToastRegion() -> impl IntoView {
     let toasts = Toasts::get();
+    // An Undo belongs to the page that offered it (its actions go with the
+    // page): leaving the page takes such toasts away; others stay, so
+    // "Project deleted." is read on the list it leads to.
+    let path = leptos_router::hooks::use_location().pathname;
+    Effect::watch(
+        move || path.get(),
+        move |_, _, _| {
+            toasts
+                .shown
+                .update(|shown| shown.retain(|t| !matches!(t.offer, Some(Offer::Undo(_)))));
+        },
+        false,
+    );
     view! {
         <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
             <For
@@ -185,7 +205,7 @@ fn ToastItem(toast: Toast, toasts: Toasts) -> impl IntoView {
                 class="button button--quiet toast__action"
                 on:click=move |_| {
                     toasts.dismiss(id);
-                    undo.run(());
+                    undo();
                 }
             >
                 "Undo"

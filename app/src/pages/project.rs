@@ -67,7 +67,7 @@ fn task_actions() -> (TaskActions, Feedback) {
         restore: ServerAction::new(),
         refocus: Refocus::default(),
     };
-    let feedback = Feedback::default();
+    let feedback = Feedback::all_as_toasts();
     feedback.watch(actions.update, notices::task_saved);
     feedback.watch(actions.done, move |t| {
         let id = t.id;
@@ -181,6 +181,7 @@ pub fn ProjectPage() -> impl IntoView {
                                     can_delete
                                     actions=project_actions
                                     feedback=project_feedback
+                                    refocus=task_actions.refocus
                                 />
                                 <h2 id="tasks-title">"Tasks"</h2>
                                 {can_write
@@ -222,6 +223,8 @@ fn ProjectHeader(
     can_delete: bool,
     actions: ProjectActions,
     feedback: Feedback,
+    /// Where the focus goes once the page is back (archive keeps it).
+    refocus: Refocus,
 ) -> impl IntoView {
     let Project {
         id,
@@ -240,7 +243,7 @@ fn ProjectHeader(
         view! { <EditProject id name=name.clone() description=description.clone() action=actions.update feedback /> }
     });
     let archive =
-        can_write.then(|| view! { <ArchiveProject id archived action=actions.archive /> });
+        can_write.then(|| view! { <ArchiveProject id archived action=actions.archive refocus /> });
     let delete = can_delete.then(|| {
         view! {
             <ConfirmDelete id prompt=delete_prompt action=actions.delete />
@@ -314,13 +317,20 @@ fn ArchiveProject(
     id: uuid::Uuid,
     archived: bool,
     action: ServerAction<SetProjectArchived>,
+    refocus: Refocus,
 ) -> impl IntoView {
     let pending = action.pending();
     view! {
         <ActionForm action attr:class="inline-form">
             <input type="hidden" name="id" value=id.to_string() />
             <input type="hidden" name="archived" value=(!archived).to_string() />
-            <button type="submit" class="button button--quiet" disabled=pending>
+            <button
+                type="submit"
+                id="archive-project"
+                class="button button--quiet"
+                disabled=pending
+                on:click=move |_| refocus.to("archive-project")
+            >
                 {move || match (archived, pending.get()) {
                     (_, true) => "Saving…",
                     (false, false) => "Archive project",

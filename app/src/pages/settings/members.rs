@@ -39,7 +39,7 @@ fn member_actions() -> (MemberActions, Feedback) {
         resend: ServerAction::new(),
         revoke: ServerAction::new(),
     };
-    let feedback = Feedback::default();
+    let feedback = Feedback::all_as_toasts();
     feedback.watch(actions.role, notices::role_changed);
     feedback.watch(actions.active, notices::member_active);
     feedback.watch(actions.remove, notices::member_removed);
