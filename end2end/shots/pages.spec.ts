@@ -2,7 +2,7 @@
 // <SCREENSHOT_DIR>/<page>-<size>.png. The project page is shown with tasks
 // in every state, a task's menu open and a toast showing.
 import { expect, type Page, test } from "@playwright/test";
-import { createProject, hydrated, signInAt } from "../tests/support";
+import { createProject, hydrated, openNewProject, signInAt } from "../tests/support";
 
 const dir = process.env.SCREENSHOT_DIR ?? "../target/screenshots";
 
@@ -50,6 +50,8 @@ test("pages", async ({ page, browser }, info) => {
   await shoot(page, "02-home", size);
   await open(page, "/projects");
   await shoot(page, "06-projects", size);
+  await openNewProject(page);
+  await shoot(page, "06b-new-project-dialog", size);
   await open(page, "/settings");
   await shoot(page, "07-settings-members", size);
   await open(page, "/settings/profile");
