@@ -103,6 +103,27 @@ test.describe("with JavaScript", () => {
     await expect(page.getByTestId("task")).toHaveCount(2);
   });
 
+  test("a chosen assignee saves at once and the picker keeps the focus", async ({ page }) => {
+    await projectWithTasks(page, ["Pick someone"]);
+    const picker = page.getByLabel("Assignee of “Pick someone”");
+    await picker.selectOption({ label: "Sue Super" });
+    await expect(page.getByTestId("toast").filter({ hasText: "Assigned “Pick someone”." })).toBeVisible();
+    await expect(picker).toBeFocused();
+    await page.reload();
+    await expect(page.getByLabel("Assignee of “Pick someone”").locator("option:checked")).toHaveText("Sue Super");
+  });
+
+  test("archiving a project can be undone from its toast, and keeps the focus", async ({ page }) => {
+    await projectWithTasks(page, []);
+    await page.getByRole("button", { name: "Archive project" }).click();
+    await expect(page.getByText("This project is archived")).toBeVisible();
+    await expect(page.getByRole("button", { name: "Restore project" })).toBeFocused();
+    const toast = page.getByTestId("toast").filter({ hasText: "Archived" });
+    await toast.getByRole("button", { name: "Undo" }).click();
+    await expect(page.getByText("This project is archived")).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Archive project" })).toBeVisible();
+  });
+
   test("editing from the menu saves and returns the focus to the menu", async ({ page }) => {
     await projectWithTasks(page, ["Draft title"]);
     await page.getByLabel("More for “Draft title”").click();
