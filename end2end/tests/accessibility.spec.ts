@@ -52,7 +52,8 @@ for (const { email, role, writes } of roles) {
     test.setTimeout(90_000);
     await signInAt(page, "/projects", email);
     await hydrated(page);
-    for (const path of ["/", "/projects", "/settings", "/settings/profile", "/settings/audit", "/no-such-page"]) {
+    const pages = ["/", "/projects", "/projects/new", "/settings", "/settings/profile", "/settings/audit"];
+    for (const path of [...pages, "/no-such-page"]) {
       await visit(page, path);
       await expectNoViolations(page, `${role} ${path}`);
     }
@@ -62,6 +63,16 @@ for (const { email, role, writes } of roles) {
     await expect(page.getByRole("heading", { level: 1, name: "Rocket skates" })).toBeVisible();
     await hydrated(page);
     await expectNoViolations(page, `${role} project`);
+    if (writes) {
+      // The New project dialog, open over the list.
+      await visit(page, "/projects");
+      await page.getByRole("link", { name: "New project" }).click();
+      await expect(page.getByRole("dialog", { name: "New project" })).toBeVisible();
+      await expectNoViolations(page, `${role} New project dialog`);
+      await visit(page, "/projects?q=Rocket+skates");
+      await page.getByRole("link", { name: "Rocket skates" }).click();
+      await hydrated(page);
+    }
 
     if (writes) {
       // A task to act on, its menu open, and the toast its completion left.
