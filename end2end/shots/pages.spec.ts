@@ -35,8 +35,14 @@ test("pages", async ({ page, browser }, info) => {
     await expect(page.getByRole("checkbox", { name: title })).toBeVisible();
     await hydrated(page);
   }
-  await page.getByTestId("task").filter({ hasText: "Order the gantry" }).getByRole("combobox").selectOption({ label: "Max Member" });
-  await page.getByTestId("task").filter({ hasText: "Book the range" }).getByRole("combobox").selectOption({ label: "Sue Super" });
+  for (const [title, who] of [
+    ["Order the gantry", "Max Member"],
+    ["Book the range", "Sue Super"],
+  ]) {
+    await page.getByLabel(`Assignee of “${title}”`).selectOption({ label: who });
+    // Saved once its toast says so.
+    await expect(page.getByTestId("toast").filter({ hasText: `Assigned “${title}”.` })).toHaveCount(1);
+  }
   await page.getByRole("checkbox", { name: "Fuel test" }).click();
   await expect(page.getByRole("checkbox", { name: "Fuel test" })).toBeChecked();
   await shoot(page, "04-project-toast", size);

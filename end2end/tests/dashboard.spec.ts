@@ -17,7 +17,8 @@ test("my open tasks are on the home page, linked to their project", async ({ pag
   const row = page.getByTestId("task").filter({ hasText: title });
   // Saved as soon as it is chosen.
   await row.getByLabel(`Assignee of “${title}”`).selectOption({ label: "Max Member" });
-  await expect(row.getByLabel(`Assignee of “${title}”`).locator("option:checked")).toHaveText("Max Member");
+  // Saved once its toast says so (leaving sooner would cancel the call).
+  await expect(page.getByTestId("toast").filter({ hasText: `Assigned “${title}”.` })).toBeVisible();
 
   await page.goto("/");
   await expect(page).toHaveTitle("Home · Acme Corp");

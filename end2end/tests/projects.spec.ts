@@ -95,6 +95,7 @@ for (const js of [true, false]) {
       if (js) {
         // The choice saves by itself: there is no button to press.
         await expect(task(page, "Paint the deck").getByRole("button", { name: "Assign" })).toHaveCount(0);
+        await expect(page.getByTestId("toast").filter({ hasText: "Assigned “Paint the deck”." })).toHaveCount(1);
       } else {
         await task(page, "Paint the deck").getByRole("button", { name: "Assign" }).click();
       }
