@@ -113,3 +113,23 @@ start_server() {
     server_pid=$!
     wait_healthy "http://127.0.0.1:$2/healthz" "$server_pid" "$4"
 }
+
+# A fresh Postgres cluster in PGDIR for this run, destroyed on exit with
+# the stand-in and the server if they were started (`start_idp`,
+# `start_server`): `throwaway_cluster PGDIR [PORT]`. Sets `port`.
+throwaway_cluster() {
+    THROWAWAY_PGDIR=$1
+    server_pid=""
+    cognito_pid=""
+    trap throwaway_cleanup EXIT
+    scripts/pg.sh destroy "$THROWAWAY_PGDIR"
+    port=$(scripts/pg.sh start "$THROWAWAY_PGDIR" "${2:-}")
+}
+
+throwaway_cleanup() {
+    for pid in $server_pid $cognito_pid; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    scripts/pg.sh destroy "$THROWAWAY_PGDIR"
+}

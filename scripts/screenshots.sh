@@ -13,19 +13,7 @@ PGDIR="$ROOT/.local/pg-shots"
 LOGS="$ROOT/.local/screenshot-logs"
 OUT="$ROOT/target/screenshots"
 mkdir -p "$LOGS"
-server_pid=""
-cognito_pid=""
-cleanup() {
-    for pid in $server_pid $cognito_pid; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    scripts/pg.sh destroy "$PGDIR"
-}
-trap cleanup EXIT
-
-scripts/pg.sh destroy "$PGDIR"
-port=$(scripts/pg.sh start "$PGDIR")
+throwaway_cluster "$PGDIR"
 scripts/pg.sh createdb "$PGDIR" saas_shots
 export APP_DATABASE_URL=$(db_url saas_app "$APP_PASSWORD" "$port" saas_shots)
 

@@ -21,20 +21,8 @@ cargo fmt --all --check
 PGDIR="$ROOT/.local/pg-test"
 LOGS="$ROOT/.local/test-logs"
 mkdir -p "$LOGS"
-server_pid=""
-cognito_pid=""
-cleanup() {
-    for pid in $server_pid $cognito_pid; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    scripts/pg.sh destroy "$PGDIR"
-}
-trap cleanup EXIT
-
 # A fresh cluster every run, so no test sees another run's leftovers.
-scripts/pg.sh destroy "$PGDIR"
-port=$(scripts/pg.sh start "$PGDIR" "${PG_PORT:-}")
+throwaway_cluster "$PGDIR" "${PG_PORT:-}"
 scripts/pg.sh createdb "$PGDIR" saas_test   # sqlx::test makes one database per test from here
 scripts/pg.sh createdb "$PGDIR" saas_e2e    # the running server's database
 log "Postgres on 127.0.0.1:$port"

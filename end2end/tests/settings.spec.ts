@@ -13,6 +13,22 @@ async function newPage(browser: Browser): Promise<Page> {
   return (await browser.newContext()).newPage();
 }
 
+/// A Member of Acme with a password of their own, made through the admin
+/// API as an operator's script would, signed in in a browser of their own.
+async function signedInMember(browser: Browser, email: string, password: string): Promise<Page> {
+  await adminApi("AdminCreateUser", {
+    Username: email,
+    MessageAction: "SUPPRESS",
+    UserAttributes: [{ Name: "custom:tenant_id", Value: ACME }],
+  });
+  await adminApi("AdminSetUserPassword", { Username: email, Password: password, Permanent: true });
+  await adminApi("AdminAddUserToGroup", { Username: email, GroupName: "Member" });
+  const member = await newPage(browser);
+  await signInAt(member, "/projects", email, password);
+  await expect(member.getByTestId("user-email")).toHaveText(email);
+  return member;
+}
+
 test("an admin adds a member, who signs in with the emailed password and lands in the tenant", async ({
   page,
   browser,
@@ -47,16 +63,7 @@ test("an admin adds a member, who signs in with the emailed password and lands i
 
 test("disabling a signed-in member sends them to sign in at their next click", async ({ page, browser }) => {
   const email = `leaver-${randomUUID()}@acme.test`;
-  await adminApi("AdminCreateUser", {
-    Username: email,
-    MessageAction: "SUPPRESS",
-    UserAttributes: [{ Name: "custom:tenant_id", Value: ACME }],
-  });
-  await adminApi("AdminSetUserPassword", { Username: email, Password: "Leaver-pass-1", Permanent: true });
-  await adminApi("AdminAddUserToGroup", { Username: email, GroupName: "Member" });
-  const leaver = await newPage(browser);
-  await signInAt(leaver, "/projects", email, "Leaver-pass-1");
-  await expect(leaver.getByTestId("user-email")).toHaveText(email);
+  const leaver = await signedInMember(browser, email, "Leaver-pass-1");
 
   await signInAt(page, `/settings?q=${encodeURIComponent(email)}`, "ada@acme.test");
   await hydrated(page);
@@ -146,16 +153,7 @@ test("a pending invitation can be resent and revoked; the outbox shows the resen
 
 test("a new role is asked about before it is saved, and can be cancelled", async ({ page, browser }) => {
   const email = `promoted-${randomUUID()}@acme.test`;
-  await adminApi("AdminCreateUser", {
-    Username: email,
-    MessageAction: "SUPPRESS",
-    UserAttributes: [{ Name: "custom:tenant_id", Value: ACME }],
-  });
-  await adminApi("AdminSetUserPassword", { Username: email, Password: "Promo-pass-1", Permanent: true });
-  await adminApi("AdminAddUserToGroup", { Username: email, GroupName: "Member" });
-  const member = await newPage(browser);
-  await signInAt(member, "/projects", email, "Promo-pass-1");
-  await expect(member.getByTestId("user-email")).toHaveText(email);
+  await signedInMember(browser, email, "Promo-pass-1");
 
   await signInAt(page, `/settings?q=${encodeURIComponent(email)}`, "ada@acme.test");
   await hydrated(page);

@@ -172,6 +172,22 @@ fn InviteForm(
     }
 }
 
+/// A table's column headings, then the actions column (named for screen
+/// readers only).
+#[component]
+fn TableHead(columns: &'static [&'static str]) -> impl IntoView {
+    view! {
+        <thead>
+            <tr>
+                {columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}
+                <th scope="col">
+                    <span class="visually-hidden">"Actions"</span>
+                </th>
+            </tr>
+        </thead>
+    }
+}
+
 /// People invited who have not signed in yet: when, and — where the rules
 /// let the caller invite someone of that role — resend or revoke.
 #[component]
@@ -183,16 +199,7 @@ fn PendingInvitations(
     view! {
         <h3 id="pending-title">"Pending invitations"</h3>
         <table class="table" data-testid="invitation-list" aria-labelledby="pending-title">
-            <thead>
-                <tr>
-                    <th scope="col">"Email"</th>
-                    <th scope="col">"Role"</th>
-                    <th scope="col">"Invited"</th>
-                    <th scope="col">
-                        <span class="visually-hidden">"Actions"</span>
-                    </th>
-                </tr>
-            </thead>
+            <TableHead columns=&["Email", "Role", "Invited"] />
             <tbody>
                 {pending
                     .into_iter()
@@ -249,17 +256,7 @@ fn MemberTable(
 ) -> impl IntoView {
     view! {
         <table class="table" data-testid="member-list" aria-label="Members">
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Role"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Last active"</th>
-                    <th scope="col">
-                        <span class="visually-hidden">"Actions"</span>
-                    </th>
-                </tr>
-            </thead>
+            <TableHead columns=&["Name", "Role", "Status", "Last active"] />
             <tbody>
                 {members
                     .into_iter()
