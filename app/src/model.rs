@@ -10,6 +10,8 @@ use uuid::Uuid;
 pub struct Project {
     pub id: Uuid,
     pub name: String,
+    /// The organisation unit it belongs to.
+    pub unit_id: Uuid,
     pub description: String,
     pub archived: bool,
     pub created_at: OffsetDateTime,
@@ -160,6 +162,9 @@ impl Member {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProjectDetail {
     pub project: Project,
+    /// The caller's effective role at the project's unit: what they may do
+    /// here.
+    pub your_role: EffectiveRole,
     pub tasks: Vec<Task>,
     pub members: Vec<Member>,
 }
@@ -233,4 +238,47 @@ pub struct Dashboard {
     pub recent: Vec<Project>,
     pub projects: u64,
     pub open_tasks: u64,
+}
+
+/// Where a member's effective role at a unit comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoleSource {
+    /// An assignment at this very unit.
+    Here,
+    /// An assignment at an ancestor of the unit (the nearest one).
+    Inherited { unit_id: Uuid, unit_name: String },
+    /// No assignment on the way up: the member's tenant role.
+    Tenant,
+}
+
+/// A member's role at one unit, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EffectiveRole {
+    pub role: crate::role::Role,
+    pub source: RoleSource,
+}
+
+/// A unit of the caller's tenant's organisation tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgUnit {
+    pub id: Uuid,
+    /// `None` for the root: the organisation itself.
+    pub parent_id: Option<Uuid>,
+    pub name: String,
+    /// Levels below the root (the root is 0).
+    pub depth: u8,
+    /// Projects in this unit itself (not its sub-units).
+    pub projects: u64,
+    pub sub_units: u64,
+    /// The caller's effective role here.
+    pub your_role: EffectiveRole,
+}
+
+/// A member as one unit sees them: their effective role there and their
+/// assignment at the unit itself, if any.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitMember {
+    pub member: Member,
+    pub effective: EffectiveRole,
+    pub assigned_here: Option<crate::role::Role>,
 }

@@ -5,9 +5,9 @@
 //! [`membership::invite`].
 
 use crate::db::audit::Actor;
-use crate::db::{Db, members, projects, system};
+use crate::db::{Db, members, org, projects, system};
 use crate::directory::Directory;
-use crate::domain::{Description, DisplayName, Email, ProjectName, TenantName};
+use crate::domain::{Description, DisplayName, Email, ProjectName, TenantName, UnitName};
 use crate::identity::TenantId;
 use crate::membership::{self, MembershipError, Requester};
 use crate::role::Role;
@@ -40,12 +40,16 @@ pub async fn create_tenant(
     Ok((tenant, admin))
 }
 
-/// A demo tenant: fixed id, a user of each role, a few projects.
+/// A demo tenant: fixed id, a user of each role, a small organisation
+/// tree, a few projects.
 struct Demo {
     id: &'static str,
     name: &'static str,
     users: [(&'static str, &'static str, Role); 4],
-    projects: &'static [(&'static str, &'static str)],
+    /// (name, parent's name; `None` under the root), parents first.
+    units: &'static [(&'static str, Option<&'static str>)],
+    /// (name, description, unit's name; `None` for the root).
+    projects: &'static [(&'static str, &'static str, Option<&'static str>)],
 }
 
 const DEMOS: [Demo; 2] = [
@@ -58,9 +62,15 @@ const DEMOS: [Demo; 2] = [
             ("max@acme.test", "Max Member", Role::Member),
             ("rita@acme.test", "Rita Reader", Role::ReadOnly),
         ],
+        units: &[
+            ("Engineering", None),
+            ("Platform", Some("Engineering")),
+            ("Mobile", Some("Engineering")),
+            ("Sales", None),
+        ],
         projects: &[
-            ("Rocket skates", "Acme's fastest product line"),
-            ("Anvil redesign", "Lighter, still effective"),
+            ("Rocket skates", "Acme's fastest product line", Some("Mobile")),
+            ("Anvil redesign", "Lighter, still effective", None),
         ],
     },
     Demo {
@@ -72,7 +82,8 @@ const DEMOS: [Demo; 2] = [
             ("frank@globex.test", "Frank Member", Role::Member),
             ("lil@globex.test", "Lil Reader", Role::ReadOnly),
         ],
-        projects: &[("Hammock district", "Globex's new campus")],
+        units: &[("Facilities", None)],
+        projects: &[("Hammock district", "Globex's new campus", Some("Facilities"))],
     },
 ];
 
@@ -104,6 +115,7 @@ pub async fn seed_demo(
         }
         let name = TenantName::parse(demo.name).expect("valid demo name");
         let mut pending = Some(system::begin_new_tenant(db, tenant, &name).await?);
+        let mut first_admin = None;
         for (email, person, role) in demo.users {
             // The first Admin is added with the tenant row; the rest after.
             let first = pending.is_some();
@@ -118,6 +130,9 @@ pub async fn seed_demo(
             let created =
                 match membership::invite(directory, tx, OPERATOR, &address, &shown, role).await {
                     Ok(member) => {
+                        if first {
+                            first_admin = Some(member.cognito_sub.clone());
+                        }
                         directory
                             .set_permanent_password(&member.cognito_sub, password)
                             .await
@@ -137,12 +152,23 @@ pub async fn seed_demo(
                 created,
             });
         }
-        let mut tx = system::operator_tx(db, tenant)
+        // The projects are made as the first Admin: row-level security
+        // allows a project only to somebody who may write in its unit.
+        let admin = first_admin.expect("the first Admin was just added");
+        let mut tx = system::operator_tx_as(db, tenant, &admin)
             .await?
             .expect("the tenant was just committed");
-        for (project, description) in demo.projects {
+        let root = org::root(&mut tx).await?;
+        let mut units = std::collections::HashMap::new();
+        for (name, parent) in demo.units {
+            let parent = parent.map_or(root, |parent| units[parent]);
+            let unit = UnitName::parse(name).expect("valid demo unit");
+            units.insert(*name, org::create(&mut tx, parent, &unit).await?);
+        }
+        for (project, description, unit) in demo.projects {
             projects::create(
                 &mut tx,
+                unit.map_or(root, |unit| units[unit]),
                 &ProjectName::parse(project).expect("valid demo project"),
                 &Description::parse(description).expect("valid demo description"),
             )

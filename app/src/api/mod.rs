@@ -45,30 +45,58 @@ pub(crate) enum Need {
     Admin,
 }
 
-/// The verified caller, if their role allows `need`: otherwise 401 (no
-/// session) or 403 with "Your role does not allow this."
+#[cfg(feature = "ssr")]
+impl Need {
+    fn allowed_to(self, role: crate::role::Role) -> bool {
+        match self {
+            Need::Read => true,
+            Need::Write => role.can_write(),
+            Need::DeleteProjects => role.can_delete_projects(),
+            Need::ManageMembers => crate::policy::manages_members(role),
+            Need::Admin => role == crate::role::Role::Admin,
+        }
+    }
+}
+
+/// The verified caller, if their tenant role allows `need`: otherwise 401
+/// (no session) or 403 with "Your role does not allow this." Work on
+/// projects and tasks asks [`authorize_at`] the unit as well, since a role
+/// given there can be higher or lower than the tenant role.
 #[cfg(feature = "ssr")]
 pub(crate) async fn authorize(need: Need) -> Result<crate::identity::SignedIn, AppError> {
     let caller = leptos_axum::extract::<crate::identity::SignedIn>()
         .await
         .map_err(|_| AppError::Unauthorized)?;
     let role = caller.identity.role();
-    let allowed = match need {
-        Need::Read => true,
-        Need::Write => role.can_write(),
-        Need::DeleteProjects => role.can_delete_projects(),
-        Need::ManageMembers => crate::policy::manages_members(role),
-        Need::Admin => role == crate::role::Role::Admin,
-    };
-    if !allowed {
+    if !need.allowed_to(role) {
         tracing::info!(%role, ?need, "refused: role does not allow this");
         return Err(AppError::Forbidden);
     }
     Ok(caller)
 }
 
-/// A transaction in the caller's tenant, as the caller's role (ReadOnly
-/// callers get the database's SELECT-only role).
+/// The caller's effective role at `unit` (the nearest assignment up the
+/// tree, else their tenant role), if it allows `need`: 404 if the tenant
+/// has no such unit, 403 if the role there does not allow it.
+#[cfg(feature = "ssr")]
+pub(crate) async fn authorize_at(
+    tx: &mut crate::db::TenantTx,
+    unit: uuid::Uuid,
+    need: Need,
+) -> Result<crate::model::EffectiveRole, AppError> {
+    let found = crate::db::org::caller_role_at(tx, unit)
+        .await?
+        .ok_or_else(not_found)?;
+    if !need.allowed_to(found.role) {
+        tracing::info!(role = %found.role, ?need, %unit, "refused: role at the unit does not allow this");
+        return Err(AppError::Forbidden);
+    }
+    Ok(found)
+}
+
+/// A transaction in the caller's tenant, naming the caller to row-level
+/// security (a caller who may write nowhere gets the database's SELECT-only
+/// role).
 #[cfg(feature = "ssr")]
 pub(crate) async fn tenant_tx(
     caller: &crate::identity::SignedIn,

@@ -2,7 +2,9 @@
 //! archive and restore, delete.
 
 #[cfg(feature = "ssr")]
-use super::{Need, audit, authorize, invalid, not_found, tenant_read_tx, tenant_tx};
+use super::{
+    Need, audit, authorize, authorize_at, invalid, not_found, tenant_read_tx, tenant_tx,
+};
 #[cfg(feature = "ssr")]
 use crate::audit_action::AuditAction;
 use crate::error::AppError;
@@ -59,32 +61,41 @@ pub async fn get_project(id: Uuid) -> Result<ProjectDetail, AppError> {
     let caller = authorize(Need::Read).await?;
     let mut tx = tenant_read_tx(&caller).await?;
     let project = projects::get(&mut tx, id).await?.ok_or_else(not_found)?;
+    let your_role = authorize_at(&mut tx, project.unit_id, Need::Read).await?;
     let tasks = tasks::list_for_project(&mut tx, id).await?;
     let members = members::list(&mut tx).await?;
     tx.commit().await?;
     Ok(ProjectDetail {
         project,
+        your_role,
         tasks,
         members,
     })
 }
 
-/// Creates a project in the caller's tenant.
+/// Creates a project in a unit of the caller's tenant (the root when
+/// `unit` is not given), if the caller may write there.
 #[server(endpoint = "create_project")]
 pub async fn create_project(
     // Missing fields read as empty, so they get the field's own message.
     #[server(default)] name: String,
     #[server(default)] description: String,
+    #[server(default)] unit: Option<Uuid>,
 ) -> Result<Project, AppError> {
-    use crate::db::projects;
+    use crate::db::{org, projects};
     use crate::domain::{Description, ProjectName};
 
-    let caller = authorize(Need::Write).await?;
+    let caller = authorize(Need::Read).await?;
     let name = ProjectName::parse(&name).map_err(invalid("name"))?;
     let description = Description::parse(&description).map_err(invalid("description"))?;
     let mut tx = tenant_tx(&caller).await?;
-    let project = projects::create(&mut tx, &name, &description).await?;
-    let summary = serde_json::json!({ "name": project.name });
+    let unit = match unit {
+        Some(unit) => unit,
+        None => org::root(&mut tx).await?,
+    };
+    authorize_at(&mut tx, unit, Need::Write).await?;
+    let project = projects::create(&mut tx, unit, &name, &description).await?;
+    let summary = serde_json::json!({ "name": project.name, "unit_id": unit });
     audit(
         &mut tx,
         &caller,
@@ -110,10 +121,11 @@ pub async fn update_project(
     use crate::db::projects;
     use crate::domain::{Description, ProjectName};
 
-    let caller = authorize(Need::Write).await?;
+    let caller = authorize(Need::Read).await?;
     let name = ProjectName::parse(&name).map_err(invalid("name"))?;
     let description = Description::parse(&description).map_err(invalid("description"))?;
     let mut tx = tenant_tx(&caller).await?;
+    project_allows(&mut tx, id, Need::Write).await?;
     let before = projects::get_for_update(&mut tx, id)
         .await?
         .ok_or_else(not_found)?;
@@ -135,8 +147,9 @@ pub async fn update_project(
 pub async fn set_project_archived(id: Uuid, archived: bool) -> Result<Project, AppError> {
     use crate::db::projects;
 
-    let caller = authorize(Need::Write).await?;
+    let caller = authorize(Need::Read).await?;
     let mut tx = tenant_tx(&caller).await?;
+    project_allows(&mut tx, id, Need::Write).await?;
     let before = projects::get_for_update(&mut tx, id)
         .await?
         .ok_or_else(not_found)?;
@@ -166,8 +179,9 @@ pub async fn set_project_archived(id: Uuid, archived: bool) -> Result<Project, A
 pub async fn delete_project(id: Uuid) -> Result<(), AppError> {
     use crate::db::{projects, tasks};
 
-    let caller = authorize(Need::DeleteProjects).await?;
+    let caller = authorize(Need::Read).await?;
     let mut tx = tenant_tx(&caller).await?;
+    project_allows(&mut tx, id, Need::DeleteProjects).await?;
     let project = projects::get_for_update(&mut tx, id)
         .await?
         .ok_or_else(not_found)?;
@@ -181,5 +195,21 @@ pub async fn delete_project(id: Uuid) -> Result<(), AppError> {
     // The project's page is gone: go to the list, with or without JavaScript.
     leptos_axum::redirect("/projects");
     crate::flash::leave(crate::notices::project_deleted());
+    Ok(())
+}
+
+/// Whether the caller's role at the project's unit allows `need`: 404 if
+/// the tenant has no such project, 403 if not. Row-level security checks
+/// the same again on the write itself.
+#[cfg(feature = "ssr")]
+pub(crate) async fn project_allows(
+    tx: &mut crate::db::TenantTx,
+    id: Uuid,
+    need: Need,
+) -> Result<(), AppError> {
+    let project = crate::db::projects::get(tx, id)
+        .await?
+        .ok_or_else(not_found)?;
+    authorize_at(tx, project.unit_id, need).await?;
     Ok(())
 }

@@ -26,7 +26,7 @@ pub async fn for_caller(tx: &mut TenantTx, caller_sub: &str) -> Result<Dashboard
     .await?;
     let recent = sqlx::query_as!(
         Project,
-        r#"select id, name, description, archived_at is not null as "archived!",
+        r#"select id, name, description, unit_id, archived_at is not null as "archived!",
                   created_at, updated_at
            from projects where archived_at is null
            order by updated_at desc, id

@@ -14,8 +14,10 @@ pub enum DbError {
     /// row-level security check (SQLSTATE 42501).
     #[error("the database refused the operation")]
     Forbidden(#[source] sqlx::Error),
-    /// A unique or exclusion constraint, by name, so callers can turn it into
-    /// a message for the field concerned.
+    /// A unique, exclusion, foreign-key or check constraint, by name, so
+    /// callers can turn the ones they expect into a message for the person
+    /// (a name taken, a unit that still has projects); any other stays an
+    /// unexpected error.
     #[error("a constraint was violated: {constraint}")]
     Conflict {
         constraint: String,
@@ -58,8 +60,9 @@ impl From<sqlx::Error> for DbError {
             | sqlx::Error::WorkerCrashed => DbError::Unavailable(error),
             sqlx::Error::Database(db) => match db.code().as_deref() {
                 Some("42501") => DbError::Forbidden(error),
-                // unique_violation, exclusion_violation
-                Some("23505") | Some("23P01") => DbError::Conflict {
+                // unique_violation, exclusion_violation, foreign_key_violation,
+                // check_violation
+                Some("23505") | Some("23P01") | Some("23503") | Some("23514") => DbError::Conflict {
                     constraint: db.constraint().unwrap_or_default().to_owned(),
                     source: error,
                 },

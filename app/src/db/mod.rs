@@ -5,7 +5,7 @@
 //!   entries below.
 //! - [`TenantTx`] is the entry for tenant data: a transaction bound to the
 //!   caller's tenant, made only from a verified `Identity`. Every repository
-//!   function ([`projects`], [`tasks`]) takes `&mut TenantTx`.
+//!   function ([`projects`], [`tasks`], [`org`], …) takes `&mut TenantTx`.
 //! - [`system`] is the separately named entry for work that belongs to no
 //!   tenant yet (onboarding a tenant, health checks). Grep for `system::` to
 //!   review every such use.
@@ -17,6 +17,7 @@ pub mod audit;
 pub mod dashboard;
 mod error;
 pub mod members;
+pub mod org;
 pub mod projects;
 mod session_keys;
 mod sessions;

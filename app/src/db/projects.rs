@@ -13,19 +13,23 @@ pub struct ProjectFilter {
     pub include_archived: bool,
 }
 
+/// A new project in `unit`. Row-level security refuses it (`Forbidden`)
+/// unless the caller may write there.
 pub async fn create(
     tx: &mut TenantTx,
+    unit: Uuid,
     name: &ProjectName,
     description: &Description,
 ) -> Result<Project, DbError> {
     let tenant = tx.tenant_id().as_uuid();
     let project = sqlx::query_as!(
         Project,
-        r#"insert into projects (tenant_id, name, description)
-           values ($1, $2, $3)
-           returning id, name, description, archived_at is not null as "archived!",
-                     created_at, updated_at"#,
+        r#"insert into projects (tenant_id, unit_id, name, description)
+           values ($1, $2, $3, $4)
+           returning id, name, unit_id, archived_at is not null as "archived!",
+                     description, created_at, updated_at"#,
         tenant,
+        unit,
         name.as_str(),
         description.as_str()
     )
@@ -38,7 +42,7 @@ pub async fn create(
 pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Option<Project>, DbError> {
     let project = sqlx::query_as!(
         Project,
-        r#"select id, name, description, archived_at is not null as "archived!",
+        r#"select id, name, description, unit_id, archived_at is not null as "archived!",
                   created_at, updated_at
            from projects where id = $1"#,
         id
@@ -53,7 +57,7 @@ pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Option<Project>, DbError
 pub async fn get_for_update(tx: &mut TenantTx, id: Uuid) -> Result<Option<Project>, DbError> {
     let project = sqlx::query_as!(
         Project,
-        r#"select id, name, description, archived_at is not null as "archived!",
+        r#"select id, name, description, unit_id, archived_at is not null as "archived!",
                   created_at, updated_at
            from projects where id = $1 for update"#,
         id
@@ -75,7 +79,7 @@ pub async fn list(
 ) -> Result<Paged<Project>, DbError> {
     let pattern = filter.search.as_deref().map(super::like_pattern);
     let rows = sqlx::query!(
-        r#"select id, name, description, archived_at is not null as "archived!",
+        r#"select id, name, description, unit_id, archived_at is not null as "archived!",
                   created_at, updated_at,
                   (select count(*) from projects
                     where ($1::text is null or name ilike $1)
@@ -102,6 +106,7 @@ pub async fn list(
         .map(|row| Project {
             id: row.id,
             name: row.name,
+            unit_id: row.unit_id,
             description: row.description,
             archived: row.archived,
             created_at: row.created_at,
@@ -145,7 +150,7 @@ pub async fn update(
         Project,
         r#"update projects set name = $2, description = $3, updated_at = now()
            where id = $1
-           returning id, name, description, archived_at is not null as "archived!",
+           returning id, name, description, unit_id, archived_at is not null as "archived!",
                      created_at, updated_at"#,
         id,
         name.as_str(),
@@ -168,7 +173,7 @@ pub async fn set_archived(
            set archived_at = case when $2 then coalesce(archived_at, now()) end,
                updated_at = now()
            where id = $1
-           returning id, name, description, archived_at is not null as "archived!",
+           returning id, name, description, unit_id, archived_at is not null as "archived!",
                      created_at, updated_at"#,
         id,
         archived

@@ -77,6 +77,21 @@ pub async fn operator_tx(db: &Db, tenant: TenantId) -> Result<Option<TenantChang
     Ok(locked.map(|_| TenantChangeTx::holding_tenant_row(tx)))
 }
 
+/// Like [`operator_tx`], acting as the tenant's member with Cognito sub
+/// `sub` (projects and tasks are written as somebody: row-level security
+/// allows them by that member's role). The demo seed's projects use it.
+pub async fn operator_tx_as(
+    db: &Db,
+    tenant: TenantId,
+    sub: &str,
+) -> Result<Option<TenantChangeTx>, DbError> {
+    let mut tx = TenantTx::begin_as(&db.pool, tenant, sub).await?;
+    let locked = sqlx::query_scalar!("select tenant_id from tenants for no key update")
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(locked.map(|_| TenantChangeTx::holding_tenant_row(tx)))
+}
+
 /// The server-side session store (tower-sessions), on the app role's pool,
 /// sealing every record with `keys`. Sessions are not tenant data (see the
 /// sessions migration); the store only ever touches `tower_sessions.session`.

@@ -32,6 +32,28 @@ pub async fn create(
     Ok(task)
 }
 
+/// The organisation unit of a task (its project's); `None` if the tenant
+/// has no such task.
+pub async fn unit_of(tx: &mut TenantTx, id: Uuid) -> Result<Option<Uuid>, DbError> {
+    let unit = sqlx::query_scalar!("select unit_id from tasks where id = $1", id)
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(unit)
+}
+
+/// The unit a deleted task would come back to (its project's); `None` if
+/// the tenant has no such deleted task.
+pub async fn deleted_unit_of(tx: &mut TenantTx, id: Uuid) -> Result<Option<Uuid>, DbError> {
+    let unit = sqlx::query_scalar!(
+        "select p.unit_id from deleted_tasks d join projects p on p.id = d.project_id
+         where d.id = $1",
+        id
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(unit)
+}
+
 pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Option<Task>, DbError> {
     let task = sqlx::query_as!(
         Task,

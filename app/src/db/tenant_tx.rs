@@ -25,9 +25,12 @@ pub struct TenantTx {
 
 impl TenantTx {
     /// Opens a transaction for the caller's tenant, after checking the
-    /// caller's member row inside it (see [`Start::Caller`]). A ReadOnly
-    /// caller's transaction also switches to the SELECT-only database role,
-    /// so even a buggy write path cannot change anything.
+    /// caller's member row inside it (see [`Start::Caller`]), and names the
+    /// caller to row-level security (`app.member_id`), which decides by
+    /// their effective role at each project's unit. A caller who may write
+    /// nowhere (a ReadOnly tenant role and no assignment above ReadOnly)
+    /// gets the SELECT-only database role, so even a buggy write path
+    /// cannot change anything.
     pub async fn begin(db: &Db, caller: &SignedIn) -> Result<Self, DbError> {
         Self::begin_checked(db, caller, Start::Caller).await
     }
@@ -58,10 +61,13 @@ impl TenantTx {
 
     async fn begin_checked(db: &Db, caller: &SignedIn, start: Start) -> Result<Self, DbError> {
         let who = &caller.identity;
-        let read_only = start == Start::Read || !who.role().can_write();
         let check = CallerCheck {
             sub: who.sub().to_owned(),
         };
+        // Whether the caller may write at all is Postgres's call (their
+        // tenant role and their assignments, see `app.enter_tenant`); here
+        // only "this transaction just reads".
+        let read_only = start == Start::Read;
         let (tx, found) =
             Self::open_task(&db.pool, who.tenant_id(), start, Some(check), read_only).await?;
         let current = found.flatten().is_some_and(|row| {
@@ -75,23 +81,55 @@ impl TenantTx {
         Ok(tx)
     }
 
-    /// An identity's transaction without the member-row check, for the
-    /// repositories' own tests (which have no sessions). Test builds only.
+    /// An identity's transaction without the session check, for the
+    /// repositories' own tests (which have no sessions): it acts as the
+    /// member with the identity's sub, if the tenant has one. Test builds
+    /// only.
     #[cfg(feature = "test-support")]
     pub async fn begin_for_tests(db: &Db, who: &Identity) -> Result<Self, DbError> {
-        let read_only = !who.role().can_write();
-        Self::begin_for(&db.pool, who.tenant_id(), read_only).await
+        let acting = CallerCheck {
+            sub: who.sub().to_owned(),
+        };
+        let (tx, _) =
+            Self::open_task(&db.pool, who.tenant_id(), Start::Caller, Some(acting), false).await?;
+        Ok(tx)
     }
 
-    /// Opens a transaction for `tenant`, with no caller to check. Private to
-    /// `db`: the session check itself, sign-in and the operator's commands
-    /// use it; outside `db`, a transaction always comes from a caller.
+    /// A transaction for `tenant` that names no member (as sign-in's and
+    /// onboarding's do), for tests to set up members in. Test builds only.
+    #[cfg(feature = "test-support")]
+    pub async fn begin_without_member_for_tests(
+        db: &Db,
+        tenant: TenantId,
+    ) -> Result<Self, DbError> {
+        Self::begin_for(&db.pool, tenant, false).await
+    }
+
+    /// Opens a transaction for `tenant`, with no caller: no member is named,
+    /// so row-level security shows no project or task in it. Private to
+    /// `db`: the session check itself, sign-in and onboarding use it;
+    /// outside `db`, a transaction always comes from a caller.
     pub(super) async fn begin_for(
         pool: &PgPool,
         tenant: TenantId,
         read_only: bool,
     ) -> Result<Self, DbError> {
         let (tx, _) = Self::open_task(pool, tenant, Start::Caller, None, read_only).await?;
+        Ok(tx)
+    }
+
+    /// Opens a transaction for `tenant` acting as its member with Cognito
+    /// sub `sub`, unchecked against any session: the operator's commands,
+    /// which act as a member they have just made. Private to `db`.
+    pub(super) async fn begin_as(
+        pool: &PgPool,
+        tenant: TenantId,
+        sub: &str,
+    ) -> Result<Self, DbError> {
+        let acting = CallerCheck {
+            sub: sub.to_owned(),
+        };
+        let (tx, _) = Self::open_task(pool, tenant, Start::Caller, Some(acting), false).await?;
         Ok(tx)
     }
 
@@ -191,8 +229,9 @@ struct CallerRow {
 ///
 /// Two round trips: BEGIN, then `app.enter_tenant`, which sets the tenant
 /// and the lock timeout, takes the locks in [`Start`]'s order, reads the
-/// caller's row and, last, switches a ReadOnly caller to the SELECT-only
-/// role (which may not lock rows) — see its migration.
+/// caller's row and names them as the acting member and, last, switches a
+/// caller who may write nowhere to the SELECT-only role (which may not lock
+/// rows) — see its migrations.
 async fn open(
     pool: PgPool,
     tenant: TenantId,

@@ -7,5 +7,5 @@ mod text;
 pub use email::Email;
 pub use text::{
     Description, DisplayName, FilterText, InputError, ProjectName, SearchText, TaskTitle,
-    TenantName,
+    TenantName, UnitName,
 };

@@ -93,6 +93,11 @@ text_type!(
     TaskTitle, field = "Title", max = 200, allow_empty = false, multiline = false
 );
 text_type!(
+    /// An organisation unit's name (a division, a team): one line, 1 to 80
+    /// characters.
+    UnitName, field = "Name", max = 80, allow_empty = false, multiline = false
+);
+text_type!(
     /// A tenant's display name: one line, 1 to 120 characters.
     TenantName, field = "Name", max = 120, allow_empty = false, multiline = false
 );

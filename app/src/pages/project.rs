@@ -9,7 +9,6 @@ use crate::api::{
 use crate::components::feedback::Feedback;
 use crate::components::fields::TextField;
 use crate::components::focus::{Refocus, RestoreFocus};
-use crate::components::session::use_current_user;
 use crate::components::tasks::{NEW_TASK_FIELD, NewTask, TaskActions, TaskList, checkbox_id};
 use crate::components::title::PageTitle;
 use crate::components::toast::Notice;
@@ -151,19 +150,17 @@ pub fn ProjectPage() -> impl IntoView {
             + task_feedback.successes().get()
     };
     let detail = load_detail(changes);
-    let user = use_current_user();
 
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let role = match user.await {
-                    Ok(Some(me)) => Some(me.role),
-                    _ => None,
-                };
-                let can_write = role.is_some_and(|r| r.can_write());
-                let can_delete = role.is_some_and(|r| r.can_delete_projects());
                 match detail.await {
                     Ok(detail) => {
+                        // What the caller may do here is their role at the
+                        // project's unit, not their tenant role.
+                        let role = detail.your_role.role;
+                        let can_write = role.can_write();
+                        let can_delete = role.can_delete_projects();
                         let project = detail.project;
                         let project_id = project.id;
                         let empty = detail.tasks.is_empty();

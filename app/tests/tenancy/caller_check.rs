@@ -14,8 +14,9 @@ use std::time::Duration;
 
 /// A member row for `sub` in `tenant`, written as the app role.
 async fn member(db: &app::db::Db, tenant: TenantId, sub: &str, role: Role, epoch: i64) {
-    let seed = Identity::for_tests(tenant, Role::Admin, "seed");
-    let mut tx = TenantTx::begin_for_tests(db, &seed).await.unwrap();
+    let mut tx = TenantTx::begin_without_member_for_tests(db, tenant)
+        .await
+        .unwrap();
     sqlx::query(
         "insert into members (tenant_id, cognito_sub, email, role, auth_epoch)
          values ($1, $2, $3, $4, $5)",
@@ -41,8 +42,9 @@ fn caller(tenant: TenantId, sub: &str, role: Role, epoch: i64) -> SignedIn {
 
 /// Runs `sql` on the caller's row as the app role, in tenant `tenant`.
 async fn change_row(db: &app::db::Db, tenant: TenantId, sub: &str, sql: &str) {
-    let seed = Identity::for_tests(tenant, Role::Admin, "seed");
-    let mut tx = TenantTx::begin_for_tests(db, &seed).await.unwrap();
+    let mut tx = TenantTx::begin_without_member_for_tests(db, tenant)
+        .await
+        .unwrap();
     sqlx::query(sql)
         .bind(sub)
         .execute(tx.conn_for_tests())

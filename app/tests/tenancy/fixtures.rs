@@ -1,7 +1,7 @@
 //! Shared set-up: the app-role pool and two seeded tenants.
 
-use app::db::{Db, TenantTx, projects, system, tasks};
-use app::domain::{Description, ProjectName, TaskTitle, TenantName};
+use app::db::{Db, TenantTx, org, projects, system, tasks};
+use app::domain::{Description, ProjectName, TaskTitle, TenantName, UnitName};
 use app::identity::{Identity, TenantId};
 use app::model::{Project, Task};
 use app::role::Role;
@@ -52,10 +52,32 @@ pub async fn seed_tenant(db: &Db, name: &str) -> Tenant {
     let id = system::create_tenant(db, &TenantName::parse(name).unwrap())
         .await
         .expect("create tenant");
-    let who = Identity::for_tests(id, Role::Member, "seed");
+    // A member of each role, whose subs `Tenant::as_role` names, and an
+    // Admin as sign-in would have made them.
+    let mut tx = TenantTx::begin_without_member_for_tests(db, id)
+        .await
+        .unwrap();
+    for role in Role::ALL {
+        let who = Identity::for_tests(id, role, &format!("{id}-{role}"));
+        add_member(&mut tx, &who).await;
+    }
+    sqlx::query(
+        "insert into members (tenant_id, cognito_sub, email, role) values ($1, $2, $3, 'Admin')",
+    )
+    .bind(id.as_uuid())
+    .bind(format!("sub-{id}"))
+    .bind(format!("admin@{id}.example.test"))
+    .execute(tx.conn_for_tests())
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let who = Identity::for_tests(id, Role::Member, &format!("{id}-{}", Role::Member));
     let mut tx = TenantTx::begin_for_tests(db, &who).await.unwrap();
+    let root = org::root(&mut tx).await.unwrap();
     let project = projects::create(
         &mut tx,
+        root,
         &ProjectName::parse(&format!("{name} project")).unwrap(),
         &Description::parse("seeded").unwrap(),
     )
@@ -84,17 +106,19 @@ pub async fn seed_tenant(db: &Db, name: &str) -> Tenant {
         .await
         .unwrap()
         .expect("the task was just made");
-    // A member and an audit row too (no repository writes them yet), so that
-    // every tenant table has rows to keep apart.
-    sqlx::query(
-        "insert into members (tenant_id, cognito_sub, email, role) values ($1, $2, $3, 'Admin')",
-    )
-    .bind(id.as_uuid())
-    .bind(format!("sub-{id}"))
-    .bind(format!("admin@{id}.example.test"))
-    .execute(tx.conn_for_tests())
-    .await
-    .unwrap();
+    // A unit under the root, a role given there and an audit row too, so
+    // that every tenant table has rows to keep apart.
+    let unit = org::create(&mut tx, root, &UnitName::parse("Team").unwrap())
+        .await
+        .unwrap();
+    let admin: uuid::Uuid = sqlx::query_scalar("select id from members where cognito_sub = $1")
+        .bind(format!("sub-{id}"))
+        .fetch_one(tx.conn_for_tests())
+        .await
+        .unwrap();
+    org::assign(&mut tx, admin, unit, Role::ReadOnly)
+        .await
+        .unwrap();
     sqlx::query(
         "insert into audit_log (tenant_id, actor_sub, actor_email, action, target_type)
          values ($1, 'seed', 'seed@example.test', 'project.create', 'project')",
@@ -107,6 +131,20 @@ pub async fn seed_tenant(db: &Db, name: &str) -> Tenant {
     Tenant { id, project, task }
 }
 
+/// Adds the identity's member row (its sub, email and role) to the tenant.
+pub async fn add_member(tx: &mut TenantTx, who: &Identity) {
+    sqlx::query(
+        "insert into members (tenant_id, cognito_sub, email, role) values ($1, $2, $3, $4)",
+    )
+    .bind(who.tenant_id().as_uuid())
+    .bind(who.sub())
+    .bind(who.email())
+    .bind(who.role().as_str())
+    .execute(tx.conn_for_tests())
+    .await
+    .unwrap();
+}
+
 /// Tenants A and B, each with a project and a task.
 pub async fn two_tenants(db: &Db) -> (Tenant, Tenant) {
     (
@@ -116,9 +154,12 @@ pub async fn two_tenants(db: &Db) -> (Tenant, Tenant) {
 }
 
 /// Every table with tenant data.
-pub const TENANT_TABLES: [&str; 6] = [
+pub const TENANT_TABLES: [&str; 9] = [
     "tenants",
     "members",
+    "org_units",
+    "org_unit_paths",
+    "role_assignments",
     "projects",
     "tasks",
     "deleted_tasks",

@@ -3,7 +3,7 @@
 //! carry the total and counts apart).
 
 use crate::fixtures::{app_db, two_tenants};
-use app::db::{TenantTx, projects};
+use app::db::{TenantTx, org, projects};
 use app::domain::{Description, ProjectName};
 use app::model::PageRequest;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -15,9 +15,10 @@ async fn every_page_carries_the_total_even_past_the_end(_: PgPoolOptions, opts: 
     // Tenant A has one project already; four more make five. B's one is
     // never counted.
     let mut tx = TenantTx::begin_for_tests(&db, &a.member()).await.unwrap();
+    let root = org::root(&mut tx).await.unwrap();
     for name in ["delta", "Bravo", "echo", "charlie"] {
         let name = ProjectName::parse(name).unwrap();
-        projects::create(&mut tx, &name, &Description::parse("").unwrap())
+        projects::create(&mut tx, root, &name, &Description::parse("").unwrap())
             .await
             .unwrap();
     }

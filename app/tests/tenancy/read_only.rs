@@ -62,7 +62,7 @@ async fn read_only_cannot_write_even_without_the_servers_role_check(
             );
         }};
     }
-    refused!(tx => projects::create(tx, &name, &blank));
+    refused!(tx => projects::create(tx, a.project.unit_id, &name, &blank));
     refused!(tx => projects::update(tx, a.project.id, &name, &blank));
     refused!(tx => projects::set_archived(tx, a.project.id, true));
     refused!(tx => projects::delete(tx, a.project.id));
