@@ -106,19 +106,19 @@ drop policy projects_insert on projects;
 drop policy projects_update on projects;
 drop policy projects_delete on projects;
 
-create policy projects_select on projects for select
+create policy projects_select on projects for select to saas_app, saas_readonly
     using (tenant_id = (select app.current_tenant())
            and (select app.caller_tenant_role()) is not null);
-create policy projects_insert on projects for insert
+create policy projects_insert on projects for insert to saas_app, saas_readonly
     with check (tenant_id = (select app.current_tenant())
                 and unit_id = any ((select app.units_where_caller_is('{Admin,SuperUser,Member}'))::uuid[]));
 -- Both the unit it was in and the unit it goes to (a move needs both).
-create policy projects_update on projects for update
+create policy projects_update on projects for update to saas_app, saas_readonly
     using (tenant_id = (select app.current_tenant())
            and unit_id = any ((select app.units_where_caller_is('{Admin,SuperUser,Member}'))::uuid[]))
     with check (tenant_id = (select app.current_tenant())
                 and unit_id = any ((select app.units_where_caller_is('{Admin,SuperUser,Member}'))::uuid[]));
-create policy projects_delete on projects for delete
+create policy projects_delete on projects for delete to saas_app, saas_readonly
     using (tenant_id = (select app.current_tenant())
            and unit_id = any ((select app.units_where_caller_is('{Admin,SuperUser}'))::uuid[]));
 
@@ -127,20 +127,34 @@ drop policy tasks_insert on tasks;
 drop policy tasks_update on tasks;
 drop policy tasks_delete on tasks;
 
-create policy tasks_select on tasks for select
+create policy tasks_select on tasks for select to saas_app, saas_readonly
     using (tenant_id = (select app.current_tenant())
            and (select app.caller_tenant_role()) is not null);
-create policy tasks_insert on tasks for insert
+create policy tasks_insert on tasks for insert to saas_app, saas_readonly
     with check (tenant_id = (select app.current_tenant())
                 and unit_id = any ((select app.units_where_caller_is('{Admin,SuperUser,Member}'))::uuid[]));
-create policy tasks_update on tasks for update
+create policy tasks_update on tasks for update to saas_app, saas_readonly
     using (tenant_id = (select app.current_tenant())
            and unit_id = any ((select app.units_where_caller_is('{Admin,SuperUser,Member}'))::uuid[]))
     with check (tenant_id = (select app.current_tenant())
                 and unit_id = any ((select app.units_where_caller_is('{Admin,SuperUser,Member}'))::uuid[]));
-create policy tasks_delete on tasks for delete
+create policy tasks_delete on tasks for delete to saas_app, saas_readonly
     using (tenant_id = (select app.current_tenant())
            and unit_id = any ((select app.units_where_caller_is('{Admin,SuperUser,Member}'))::uuid[]));
+
+-- The owner role (migrations, an operator's psql session) is no member and
+-- has no role at any unit; it keeps the tenant-only rule it had, so that it
+-- too sees and writes one tenant at a time. (It owns the tables and could
+-- lift row-level security altogether; forcing it is a guard against
+-- mistakes, not against the owner.) Permissive policies OR together per
+-- role, which is why the ones above name the app's roles and this one names
+-- only the owner: no tenant-only policy reaches the app.
+create policy projects_owner on projects for all to saas_owner
+    using (tenant_id = (select app.current_tenant()))
+    with check (tenant_id = (select app.current_tenant()));
+create policy tasks_owner on tasks for all to saas_owner
+    using (tenant_id = (select app.current_tenant()))
+    with check (tenant_id = (select app.current_tenant()));
 
 -- app.enter_tenant() now also names the caller for the policies above, and
 -- decides itself whether the transaction runs as the SELECT-only role: when

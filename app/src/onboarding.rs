@@ -69,7 +69,11 @@ const DEMOS: [Demo; 2] = [
             ("Sales", None),
         ],
         projects: &[
-            ("Rocket skates", "Acme's fastest product line", Some("Mobile")),
+            (
+                "Rocket skates",
+                "Acme's fastest product line",
+                Some("Mobile"),
+            ),
             ("Anvil redesign", "Lighter, still effective", None),
         ],
     },
@@ -83,7 +87,11 @@ const DEMOS: [Demo; 2] = [
             ("lil@globex.test", "Lil Reader", Role::ReadOnly),
         ],
         units: &[("Facilities", None)],
-        projects: &[("Hammock district", "Globex's new campus", Some("Facilities"))],
+        projects: &[(
+            "Hammock district",
+            "Globex's new campus",
+            Some("Facilities"),
+        )],
     },
 ];
 

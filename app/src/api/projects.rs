@@ -2,9 +2,7 @@
 //! archive and restore, delete.
 
 #[cfg(feature = "ssr")]
-use super::{
-    Need, audit, authorize, authorize_at, invalid, not_found, tenant_read_tx, tenant_tx,
-};
+use super::{Need, audit, authorize, authorize_at, invalid, not_found, tenant_read_tx, tenant_tx};
 #[cfg(feature = "ssr")]
 use crate::audit_action::AuditAction;
 use crate::error::AppError;

@@ -62,10 +62,12 @@ impl From<sqlx::Error> for DbError {
                 Some("42501") => DbError::Forbidden(error),
                 // unique_violation, exclusion_violation, foreign_key_violation,
                 // check_violation
-                Some("23505") | Some("23P01") | Some("23503") | Some("23514") => DbError::Conflict {
-                    constraint: db.constraint().unwrap_or_default().to_owned(),
-                    source: error,
-                },
+                Some("23505") | Some("23P01") | Some("23503") | Some("23514") => {
+                    DbError::Conflict {
+                        constraint: db.constraint().unwrap_or_default().to_owned(),
+                        source: error,
+                    }
+                }
                 // serialization_failure, deadlock_detected, lock_not_available
                 Some("40001") | Some("40P01") | Some("55P03") => DbError::Contended(error),
                 // Class 08 (connection exceptions); too_many_connections;

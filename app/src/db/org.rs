@@ -128,7 +128,10 @@ pub async fn tree(tx: &mut TenantTx) -> Result<Vec<OrgUnit>, DbError> {
 
 /// The caller's effective role at `unit`; `None` if the tenant has no such
 /// unit (or the transaction names no member).
-pub async fn caller_role_at(tx: &mut TenantTx, unit: Uuid) -> Result<Option<EffectiveRole>, DbError> {
+pub async fn caller_role_at(
+    tx: &mut TenantTx,
+    unit: Uuid,
+) -> Result<Option<EffectiveRole>, DbError> {
     let row = sqlx::query!(
         r#"select r.role as "role: Role", r.source_id, s.name as "source_name?"
            from app.role_at((select app.current_member()), $1) r
@@ -213,7 +216,11 @@ pub async fn create(tx: &mut TenantTx, parent: Uuid, name: &UnitName) -> Result<
 
 /// Renames a unit other than the root; returns its old name, `None` if the
 /// tenant has no such unit.
-pub async fn rename(tx: &mut TenantTx, id: Uuid, name: &UnitName) -> Result<Option<String>, DbError> {
+pub async fn rename(
+    tx: &mut TenantTx,
+    id: Uuid,
+    name: &UnitName,
+) -> Result<Option<String>, DbError> {
     let before = sqlx::query_scalar!(
         r#"update org_units u set name = $2, updated_at = now()
            from (select id, name from org_units where id = $1 and parent_id is not null
@@ -257,7 +264,11 @@ pub async fn delete(tx: &mut TenantTx, id: Uuid) -> Result<bool, DbError> {
 }
 
 /// The member's assignment at the unit itself, if any.
-pub async fn assignment(tx: &mut TenantTx, member: Uuid, unit: Uuid) -> Result<Option<Role>, DbError> {
+pub async fn assignment(
+    tx: &mut TenantTx,
+    member: Uuid,
+    unit: Uuid,
+) -> Result<Option<Role>, DbError> {
     let role = sqlx::query_scalar!(
         r#"select role as "role: Role" from role_assignments
            where member_id = $1 and unit_id = $2"#,
@@ -271,7 +282,12 @@ pub async fn assignment(tx: &mut TenantTx, member: Uuid, unit: Uuid) -> Result<O
 
 /// Gives `member` `role` at `unit` (replacing an assignment there). Refused
 /// by constraint at the root (`role_assignments_not_at_root`).
-pub async fn assign(tx: &mut TenantTx, member: Uuid, unit: Uuid, role: Role) -> Result<(), DbError> {
+pub async fn assign(
+    tx: &mut TenantTx,
+    member: Uuid,
+    unit: Uuid,
+    role: Role,
+) -> Result<(), DbError> {
     let tenant = tx.tenant_id().as_uuid();
     sqlx::query!(
         "insert into role_assignments (tenant_id, member_id, unit_id, role)
@@ -290,7 +306,11 @@ pub async fn assign(tx: &mut TenantTx, member: Uuid, unit: Uuid, role: Role) -> 
 
 /// Removes `member`'s assignment at `unit`; returns the role it gave, `None`
 /// if there was none.
-pub async fn unassign(tx: &mut TenantTx, member: Uuid, unit: Uuid) -> Result<Option<Role>, DbError> {
+pub async fn unassign(
+    tx: &mut TenantTx,
+    member: Uuid,
+    unit: Uuid,
+) -> Result<Option<Role>, DbError> {
     let role = sqlx::query_scalar!(
         r#"delete from role_assignments where member_id = $1 and unit_id = $2
            returning role as "role: Role""#,

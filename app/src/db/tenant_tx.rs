@@ -90,8 +90,14 @@ impl TenantTx {
         let acting = CallerCheck {
             sub: who.sub().to_owned(),
         };
-        let (tx, _) =
-            Self::open_task(&db.pool, who.tenant_id(), Start::Caller, Some(acting), false).await?;
+        let (tx, _) = Self::open_task(
+            &db.pool,
+            who.tenant_id(),
+            Start::Caller,
+            Some(acting),
+            false,
+        )
+        .await?;
         Ok(tx)
     }
 

@@ -128,6 +128,7 @@ struct Policy {
     table_name: String,
     name: String,
     cmd: String,
+    roles: Vec<String>,
     using_expr: Option<String>,
     check_expr: Option<String>,
 }
@@ -165,7 +166,7 @@ async fn every_policy_is_keyed_by_the_tenant_and_fails_closed(
     let mut conn = connect_as_app(&db).await;
     let policies: Vec<Policy> = sqlx::query_as(
         "select tablename::text as table_name, policyname::text as name, cmd,
-                qual as using_expr, with_check as check_expr
+                roles::text[] as roles, qual as using_expr, with_check as check_expr
          from pg_policies",
     )
     .fetch_all(&mut conn)
@@ -180,7 +181,23 @@ async fn every_policy_is_keyed_by_the_tenant_and_fails_closed(
             "SELECT" | "DELETE" => vec![policy.using_expr],
             _ => vec![policy.using_expr, policy.check_expr],
         };
-        let expected = by_role(&policy.table_name, &policy.cmd);
+        // Projects and tasks: the role-aware policies bind the app's roles,
+        // a tenant-only one binds the owner, and none binds PUBLIC (a
+        // permissive tenant-only policy for everyone would OR away the
+        // role checks).
+        let app_roles = policy.roles == ["saas_app", "saas_readonly"];
+        if matches!(policy.table_name.as_str(), "projects" | "tasks") {
+            assert!(
+                app_roles || policy.roles == ["saas_owner"],
+                "{label} applies to {:?}",
+                policy.roles
+            );
+        } else {
+            assert_eq!(policy.roles, ["public"], "{label}");
+        }
+        let expected = app_roles
+            .then(|| by_role(&policy.table_name, &policy.cmd))
+            .flatten();
         for expression in expressions {
             let expected = expected.as_deref().unwrap_or(predicate);
             assert_eq!(expression.as_deref(), Some(expected), "{label}");

@@ -122,7 +122,12 @@ struct Node {
 }
 
 fn nodes(plan: &Value, out: &mut Vec<Node>) {
-    let text = |key: &str| plan.get(key).and_then(Value::as_str).unwrap_or("").to_owned();
+    let text = |key: &str| {
+        plan.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
     out.push(Node {
         kind: text("Node Type"),
         relation: text("Relation Name"),
@@ -166,7 +171,7 @@ fn assert_cheap(sql: &str, plan: &[Node]) {
         plan.iter().any(|n| n.kind.contains("Index")),
         "no index used: {sql}\n{plan:#?}"
     );
-    let bad: Vec<_> = plan
+    let bad: Vec<String> = plan
         .iter()
         .filter(|n| {
             n.kind == "Seq Scan"
@@ -174,6 +179,7 @@ fn assert_cheap(sql: &str, plan: &[Node]) {
                 || n.kind == "Recursive Union"
                 || n.kind == "WorkTable Scan"
         })
+        .map(|n| format!("{} ({}) on {}", n.kind, n.parent, n.relation))
         .collect();
     assert!(bad.is_empty(), "{sql}\n{bad:#?}\nin {plan:#?}");
 }
@@ -189,13 +195,20 @@ async fn hot_queries_use_the_tenant_indexes(owner: PgPool) {
     // The premise: the tables are big enough for a whole-table scan to show.
     let mut tx = TenantTx::begin_for_tests(&db, &a.member()).await.unwrap();
     let conn = tx.conn_for_tests();
-    for (table, least) in [("tasks", 190_000.0), ("projects", 110_000.0), ("org_units", 2_000.0)] {
+    for (table, least) in [
+        ("tasks", 190_000.0),
+        ("projects", 110_000.0),
+        ("org_units", 2_000.0),
+    ] {
         let rows: f32 = sqlx::query_scalar("select reltuples from pg_class where relname = $1")
             .bind(table)
             .fetch_one(&mut *conn)
             .await
             .unwrap();
-        assert!(rows >= least, "{table} has only {rows} rows by the statistics");
+        assert!(
+            rows >= least,
+            "{table} has only {rows} rows by the statistics"
+        );
     }
     drop(tx);
 
@@ -243,7 +256,10 @@ async fn hot_queries_use_the_tenant_indexes(owner: PgPool) {
                    order by done_at is not null, created_at, id",
                 format!("'{project}'"),
             ),
-            ("select id, title from tasks where id = $1::uuid", format!("'{task}'")),
+            (
+                "select id, title from tasks where id = $1::uuid",
+                format!("'{task}'"),
+            ),
             (
                 "update projects set updated_at = now() where id = $1::uuid",
                 format!("'{project}'"),
