@@ -9,6 +9,7 @@ mod caller_check;
 mod catalog;
 mod fixtures;
 mod isolation;
+mod org_roles;
 mod paging;
 mod plans;
 mod pool;
