@@ -10,14 +10,20 @@ use serde::{Deserialize, Serialize};
 pub enum AuditTarget {
     Tenant,
     Member,
+    /// A unit of the organisation tree.
+    Org,
+    /// A role given at a unit.
+    Role,
     Project,
     Task,
 }
 
 impl AuditTarget {
-    pub const ALL: [AuditTarget; 4] = [
+    pub const ALL: [AuditTarget; 6] = [
         AuditTarget::Member,
         AuditTarget::Tenant,
+        AuditTarget::Org,
+        AuditTarget::Role,
         AuditTarget::Project,
         AuditTarget::Task,
     ];
@@ -27,6 +33,8 @@ impl AuditTarget {
         match self {
             AuditTarget::Tenant => "tenant",
             AuditTarget::Member => "member",
+            AuditTarget::Org => "org",
+            AuditTarget::Role => "role",
             AuditTarget::Project => "project",
             AuditTarget::Task => "task",
         }
@@ -42,6 +50,8 @@ impl AuditTarget {
         match self {
             AuditTarget::Tenant => "Any organisation change",
             AuditTarget::Member => "Any member change",
+            AuditTarget::Org => "Any unit change",
+            AuditTarget::Role => "Any unit role change",
             AuditTarget::Project => "Any project change",
             AuditTarget::Task => "Any task change",
         }
@@ -59,6 +69,12 @@ pub enum AuditAction {
     MemberDisable,
     MemberEnable,
     MemberRemove,
+    OrgCreate,
+    OrgRename,
+    OrgMove,
+    OrgDelete,
+    RoleAssign,
+    RoleUnassign,
     ProjectCreate,
     ProjectUpdate,
     ProjectArchive,
@@ -74,7 +90,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::TenantCreate,
         AuditAction::TenantRename,
         AuditAction::MemberInvite,
@@ -83,6 +99,12 @@ impl AuditAction {
         AuditAction::MemberDisable,
         AuditAction::MemberEnable,
         AuditAction::MemberRemove,
+        AuditAction::OrgCreate,
+        AuditAction::OrgRename,
+        AuditAction::OrgMove,
+        AuditAction::OrgDelete,
+        AuditAction::RoleAssign,
+        AuditAction::RoleUnassign,
         AuditAction::ProjectCreate,
         AuditAction::ProjectUpdate,
         AuditAction::ProjectArchive,
@@ -108,6 +130,12 @@ impl AuditAction {
             AuditAction::MemberDisable => "member.disable",
             AuditAction::MemberEnable => "member.enable",
             AuditAction::MemberRemove => "member.remove",
+            AuditAction::OrgCreate => "org.create",
+            AuditAction::OrgRename => "org.rename",
+            AuditAction::OrgMove => "org.move",
+            AuditAction::OrgDelete => "org.delete",
+            AuditAction::RoleAssign => "role.assign",
+            AuditAction::RoleUnassign => "role.unassign",
             AuditAction::ProjectCreate => "project.create",
             AuditAction::ProjectUpdate => "project.update",
             AuditAction::ProjectArchive => "project.archive",
@@ -129,6 +157,8 @@ impl AuditAction {
             TenantCreate | TenantRename => AuditTarget::Tenant,
             MemberInvite | MemberResend | MemberRole | MemberDisable | MemberEnable
             | MemberRemove => AuditTarget::Member,
+            OrgCreate | OrgRename | OrgMove | OrgDelete => AuditTarget::Org,
+            RoleAssign | RoleUnassign => AuditTarget::Role,
             ProjectCreate | ProjectUpdate | ProjectArchive | ProjectRestore | ProjectDelete => {
                 AuditTarget::Project
             }
@@ -148,6 +178,12 @@ impl AuditAction {
             AuditAction::MemberDisable => "Member disabled",
             AuditAction::MemberEnable => "Member enabled",
             AuditAction::MemberRemove => "Member removed",
+            AuditAction::OrgCreate => "Unit created",
+            AuditAction::OrgRename => "Unit renamed",
+            AuditAction::OrgMove => "Unit moved",
+            AuditAction::OrgDelete => "Unit deleted",
+            AuditAction::RoleAssign => "Unit role given",
+            AuditAction::RoleUnassign => "Unit role removed",
             AuditAction::ProjectCreate => "Project created",
             AuditAction::ProjectUpdate => "Project edited",
             AuditAction::ProjectArchive => "Project archived",

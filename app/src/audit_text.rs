@@ -44,6 +44,9 @@ pub fn mentions(rows: &[Logged]) -> Mentions {
                 found.member_ids.extend(id(summary.get("after")));
                 found.task_ids.extend(target(row));
             }
+            AuditAction::RoleAssign | AuditAction::RoleUnassign => {
+                found.member_ids.extend(id(summary.get("member_id")));
+            }
             AuditAction::ProjectCreate
             | AuditAction::ProjectUpdate
             | AuditAction::ProjectArchive
@@ -163,6 +166,42 @@ pub fn sentence(row: &Logged, names: &Names) -> Vec<SentencePart> {
         AuditAction::MemberDisable => parts.extend([words(" disabled "), Name(said("email"))]),
         AuditAction::MemberEnable => parts.extend([words(" enabled "), Name(said("email"))]),
         AuditAction::MemberRemove => parts.extend([words(" removed "), Name(said("email"))]),
+        AuditAction::OrgCreate => parts.extend([
+            words(" created the unit "),
+            Quoted(said("name")),
+            words(" under "),
+            Quoted(said("parent")),
+        ]),
+        AuditAction::OrgRename => parts.extend([
+            words(" renamed the unit "),
+            Quoted(said("before")),
+            words(" to "),
+            Quoted(said("after")),
+        ]),
+        AuditAction::OrgMove => parts.extend([
+            words(" moved the unit "),
+            Quoted(said("name")),
+            words(" from "),
+            Quoted(said("from")),
+            words(" to "),
+            Quoted(said("to")),
+        ]),
+        AuditAction::OrgDelete => {
+            parts.extend([words(" deleted the unit "), Quoted(said("name"))]);
+        }
+        AuditAction::RoleAssign => parts.extend([
+            words(" made "),
+            Name(member("member_id").unwrap_or_else(|| said("email"))),
+            Text(format!(" {} in ", said("role"))),
+            Quoted(said("unit")),
+        ]),
+        AuditAction::RoleUnassign => parts.extend([
+            words(" took "),
+            Name(member("member_id").unwrap_or_else(|| said("email"))),
+            Text(format!("'s {} role in ", said("role"))),
+            Quoted(said("unit")),
+            words(" away"),
+        ]),
         AuditAction::ProjectCreate => parts.extend([
             words(" created the project "),
             project(target(row), said("name")),

@@ -182,6 +182,38 @@ impl From<crate::membership::MembershipError> for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl From<crate::organisation::OrgError> for AppError {
+    fn from(error: crate::organisation::OrgError) -> Self {
+        use crate::organisation::OrgError;
+        let parent = |message: &str| AppError::invalid("parent", message);
+        let whole = |message: &str| AppError::Invalid {
+            field: None,
+            message: message.into(),
+        };
+        match error {
+            OrgError::Refused(refusal) => AppError::Refused(refusal),
+            OrgError::NotFound => AppError::NotFound,
+            OrgError::InactiveMember => {
+                AppError::invalid("member", "Choose an active member of your organisation.")
+            }
+            OrgError::NameTaken => AppError::Taken {
+                field: "name".into(),
+                message: "A unit beside it already has this name.".into(),
+            },
+            OrgError::TooDeep => parent("A unit can be at most 8 levels below the organisation."),
+            OrgError::Cycle => parent("A unit cannot move under itself or one of its own units."),
+            OrgError::HasProjects => {
+                whole("This unit still has projects. Move or delete them first.")
+            }
+            OrgError::HasSubUnits => {
+                whole("This unit still has units under it. Move or delete them first.")
+            }
+            OrgError::Db(error) => error.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

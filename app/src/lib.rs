@@ -45,6 +45,8 @@ pub mod identity;
 pub mod membership;
 #[cfg(feature = "ssr")]
 pub mod onboarding;
+#[cfg(feature = "ssr")]
+pub mod organisation;
 
 /// The per-response nonce that the server's Content-Security-Policy allows
 /// scripts with. The server puts it in the request's extensions; the shell

@@ -20,6 +20,12 @@ pub enum Refusal {
     OwnAccount,
     #[error("Your organisation must keep at least one active Admin.")]
     LastAdmin,
+    #[error("Only an Admin or a SuperUser of this unit can change it.")]
+    NotAUnitManager,
+    #[error("You can only move a unit under one you manage.")]
+    OutOfReach,
+    #[error("The organisation itself is changed in its profile and on the Members page.")]
+    Root,
 }
 
 /// What can be done to a member.
@@ -90,6 +96,83 @@ pub fn may_change(
     Ok(())
 }
 
+/// Whether a member whose effective role at a unit is `role` may change the
+/// tree there: create units under it, rename, move or delete it, and give
+/// or take roles in it.
+pub fn manages_unit(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::SuperUser)
+}
+
+/// A change to the organisation tree, with the caller's effective role at
+/// each unit it touches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TreeChange {
+    /// A new unit under a parent: the role at the parent.
+    Create { at_parent: Role },
+    /// Rename or delete a unit: the role at it.
+    Edit { at_unit: Role, is_root: bool },
+    /// Move a unit (with its subtree) under a new parent: the role at the
+    /// unit and at the new parent.
+    Move {
+        at_unit: Role,
+        at_new_parent: Role,
+        is_root: bool,
+    },
+}
+
+/// Whether the caller may make a tree change. (Cycles, depth and names are
+/// the database's constraints.)
+pub fn may_change_tree(change: TreeChange) -> Result<(), Refusal> {
+    match change {
+        TreeChange::Create { at_parent } if !manages_unit(at_parent) => {
+            Err(Refusal::NotAUnitManager)
+        }
+        TreeChange::Edit { is_root: true, .. } | TreeChange::Move { is_root: true, .. } => {
+            Err(Refusal::Root)
+        }
+        TreeChange::Edit { at_unit, .. } | TreeChange::Move { at_unit, .. }
+            if !manages_unit(at_unit) =>
+        {
+            Err(Refusal::NotAUnitManager)
+        }
+        TreeChange::Move { at_new_parent, .. } if !manages_unit(at_new_parent) => {
+            Err(Refusal::OutOfReach)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether the caller, whose effective role at a unit is `caller`, may give
+/// the member `target` (as that unit sees them) the role `role` there, or
+/// take their assignment there away (`role` is `None`). The members page's
+/// rules, per unit: nobody grants above their own role there, nobody
+/// changes a member whose role there is above theirs (so a SuperUser
+/// neither grants Admin nor touches an Admin), nobody changes their own.
+/// The root's roles are tenant roles, changed on the Members page.
+pub fn may_assign(
+    caller: Role,
+    target: Target,
+    role: Option<Role>,
+    is_root: bool,
+) -> Result<(), Refusal> {
+    if is_root {
+        return Err(Refusal::Root);
+    }
+    if !manages_unit(caller) {
+        return Err(Refusal::NotAUnitManager);
+    }
+    if target.is_caller {
+        return Err(Refusal::OwnAccount);
+    }
+    if target.role > caller {
+        return Err(Refusal::AdminOnly);
+    }
+    if role.is_some_and(|role| role > caller) {
+        return Err(Refusal::AboveOwnRole);
+    }
+    Ok(())
+}
+
 /// The roles `caller` may hand out, highest first: what the page offers.
 pub fn grantable_roles(caller: Role) -> Vec<Role> {
     Role::ALL
@@ -121,6 +204,90 @@ mod tests {
         Enable,
         Remove,
     ];
+
+    #[test]
+    fn unit_roles_follow_the_members_rules_per_unit() {
+        // The rules written out independently: manager, not self, target
+        // not above, role not above.
+        for caller in Role::ALL {
+            for target in Role::ALL {
+                for role in Role::ALL.map(Some).into_iter().chain([None]) {
+                    for is_caller in [false, true] {
+                        let expected = manages_unit(caller)
+                            && !is_caller
+                            && target <= caller
+                            && role.is_none_or(|r| r <= caller);
+                        let who = Target {
+                            role: target,
+                            active: true,
+                            is_caller,
+                        };
+                        assert_eq!(
+                            may_assign(caller, who, role, false).is_ok(),
+                            expected,
+                            "{caller} gives {target} {role:?} (self: {is_caller})"
+                        );
+                        assert_eq!(may_assign(caller, who, role, true), Err(Refusal::Root));
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            may_assign(SuperUser, other(Member), Some(Admin), false),
+            Err(Refusal::AboveOwnRole)
+        );
+        assert_eq!(
+            may_assign(SuperUser, other(Admin), Some(ReadOnly), false),
+            Err(Refusal::AdminOnly)
+        );
+    }
+
+    #[test]
+    fn tree_changes_need_a_manager_at_every_unit_they_touch() {
+        for role in Role::ALL {
+            let manages = matches!(role, Admin | SuperUser);
+            assert_eq!(
+                may_change_tree(TreeChange::Create { at_parent: role }).is_ok(),
+                manages
+            );
+            assert_eq!(
+                may_change_tree(TreeChange::Edit {
+                    at_unit: role,
+                    is_root: false
+                })
+                .is_ok(),
+                manages
+            );
+            assert_eq!(
+                may_change_tree(TreeChange::Move {
+                    at_unit: Admin,
+                    at_new_parent: role,
+                    is_root: false
+                }),
+                if manages {
+                    Ok(())
+                } else {
+                    Err(Refusal::OutOfReach)
+                }
+            );
+            assert_eq!(
+                may_change_tree(TreeChange::Move {
+                    at_unit: role,
+                    at_new_parent: Admin,
+                    is_root: false
+                })
+                .is_ok(),
+                manages
+            );
+        }
+        assert_eq!(
+            may_change_tree(TreeChange::Edit {
+                at_unit: Admin,
+                is_root: true
+            }),
+            Err(Refusal::Root)
+        );
+    }
 
     #[test]
     fn only_admins_and_super_users_manage_members() {

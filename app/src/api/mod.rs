@@ -11,10 +11,12 @@
 //! of another tenant's row is not found (404) rather than refused: nothing
 //! confirms that it exists.
 
+mod org;
 mod projects;
 mod settings;
 mod tasks;
 
+pub use org::*;
 pub use projects::*;
 pub use settings::*;
 pub use tasks::*;

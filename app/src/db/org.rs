@@ -321,3 +321,11 @@ pub async fn unassign(
     .await?;
     Ok(role)
 }
+
+/// The member the transaction acts as (`app.member_id`), if any.
+pub async fn current_member(tx: &mut TenantTx) -> Result<Option<Uuid>, DbError> {
+    let id = sqlx::query_scalar!("select app.current_member()")
+        .fetch_one(tx.conn())
+        .await?;
+    Ok(id)
+}

@@ -89,7 +89,11 @@ async fn outcome(tx: &mut TenantTx, unit: Uuid, project: Uuid) -> Outcome {
 /// A tree built as the tenant's Admin: `parents[i]` is the index of unit
 /// `i`'s parent among the earlier ones, `None` for a unit under the root.
 /// Returns the unit ids (the root first) and a project in each.
-async fn build_tree(db: &Db, admin: &Identity, parents: &[Option<usize>]) -> (Vec<Uuid>, Vec<Uuid>) {
+async fn build_tree(
+    db: &Db,
+    admin: &Identity,
+    parents: &[Option<usize>],
+) -> (Vec<Uuid>, Vec<Uuid>) {
     let mut tx = TenantTx::begin_for_tests(db, admin).await.unwrap();
     let root = org::root(&mut tx).await.unwrap();
     let mut units = vec![root];
@@ -138,8 +142,12 @@ async fn nearest_assignment_wins_up_or_down(_: PgPoolOptions, opts: PgConnectOpt
     };
     let person_id = member_id(&db, &person).await;
     let mut tx = TenantTx::begin_for_tests(&db, &admin).await.unwrap();
-    org::assign(&mut tx, person_id, parent, Role::ReadOnly).await.unwrap();
-    org::assign(&mut tx, person_id, child_1, Role::Admin).await.unwrap();
+    org::assign(&mut tx, person_id, parent, Role::ReadOnly)
+        .await
+        .unwrap();
+    org::assign(&mut tx, person_id, child_1, Role::Admin)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
     let expected = [
@@ -240,11 +248,15 @@ async fn only_a_member_who_may_write_somewhere_gets_the_writing_role(
 
     assert_eq!(role_of(&reader).await, "saas_readonly");
     let mut tx = TenantTx::begin_for_tests(&db, &admin).await.unwrap();
-    org::assign(&mut tx, reader_id, units[1], Role::ReadOnly).await.unwrap();
+    org::assign(&mut tx, reader_id, units[1], Role::ReadOnly)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(role_of(&reader).await, "saas_readonly");
     let mut tx = TenantTx::begin_for_tests(&db, &admin).await.unwrap();
-    org::assign(&mut tx, reader_id, units[2], Role::Member).await.unwrap();
+    org::assign(&mut tx, reader_id, units[2], Role::Member)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(role_of(&reader).await, "saas_app");
 }
@@ -350,7 +362,9 @@ async fn check_case(db: &Db, tenant: &Tenant, org: &Organisation) {
             .await
             .unwrap();
         for &(unit, role) in assignments {
-            org::assign(&mut tx, id, units[unit + 1], role).await.unwrap();
+            org::assign(&mut tx, id, units[unit + 1], role)
+                .await
+                .unwrap();
         }
     }
     tx.commit().await.unwrap();

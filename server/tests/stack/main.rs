@@ -12,6 +12,7 @@ mod invitations;
 mod leak_hunt;
 mod logs;
 mod operator;
+mod org;
 mod projects;
 mod races;
 mod sessions;

@@ -362,6 +362,8 @@ impl Stack {
                  (select json_agg(p order by id)::text from projects p),
                  (select json_agg(t order by id)::text from tasks t),
                  (select json_agg(d order by id)::text from deleted_tasks d),
+                 (select json_agg(u order by id)::text from org_units u),
+                 (select json_agg(r order by member_id, unit_id)::text from role_assignments r),
                  (select json_agg(a order by id)::text from audit_log a))",
         )
         .fetch_one(&mut *tx)
