@@ -77,6 +77,7 @@ pub enum AuditAction {
     RoleUnassign,
     ProjectCreate,
     ProjectUpdate,
+    ProjectMove,
     ProjectArchive,
     ProjectRestore,
     ProjectDelete,
@@ -90,7 +91,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::TenantCreate,
         AuditAction::TenantRename,
         AuditAction::MemberInvite,
@@ -107,6 +108,7 @@ impl AuditAction {
         AuditAction::RoleUnassign,
         AuditAction::ProjectCreate,
         AuditAction::ProjectUpdate,
+        AuditAction::ProjectMove,
         AuditAction::ProjectArchive,
         AuditAction::ProjectRestore,
         AuditAction::ProjectDelete,
@@ -138,6 +140,7 @@ impl AuditAction {
             AuditAction::RoleUnassign => "role.unassign",
             AuditAction::ProjectCreate => "project.create",
             AuditAction::ProjectUpdate => "project.update",
+            AuditAction::ProjectMove => "project.move",
             AuditAction::ProjectArchive => "project.archive",
             AuditAction::ProjectRestore => "project.restore",
             AuditAction::ProjectDelete => "project.delete",
@@ -159,9 +162,8 @@ impl AuditAction {
             | MemberRemove => AuditTarget::Member,
             OrgCreate | OrgRename | OrgMove | OrgDelete => AuditTarget::Org,
             RoleAssign | RoleUnassign => AuditTarget::Role,
-            ProjectCreate | ProjectUpdate | ProjectArchive | ProjectRestore | ProjectDelete => {
-                AuditTarget::Project
-            }
+            ProjectCreate | ProjectUpdate | ProjectMove | ProjectArchive | ProjectRestore
+            | ProjectDelete => AuditTarget::Project,
             TaskCreate | TaskUpdate | TaskComplete | TaskReopen | TaskAssign | TaskDelete
             | TaskRestore => AuditTarget::Task,
         }
@@ -186,6 +188,7 @@ impl AuditAction {
             AuditAction::RoleUnassign => "Unit role removed",
             AuditAction::ProjectCreate => "Project created",
             AuditAction::ProjectUpdate => "Project edited",
+            AuditAction::ProjectMove => "Project moved",
             AuditAction::ProjectArchive => "Project archived",
             AuditAction::ProjectRestore => "Project restored",
             AuditAction::ProjectDelete => "Project deleted",

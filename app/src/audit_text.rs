@@ -49,6 +49,7 @@ pub fn mentions(rows: &[Logged]) -> Mentions {
             }
             AuditAction::ProjectCreate
             | AuditAction::ProjectUpdate
+            | AuditAction::ProjectMove
             | AuditAction::ProjectArchive
             | AuditAction::ProjectRestore => found.project_ids.extend(target(row)),
             AuditAction::TaskCreate
@@ -221,6 +222,14 @@ pub fn sentence(row: &Logged, names: &Names) -> Vec<SentencePart> {
                 ]),
             }
         }
+        AuditAction::ProjectMove => parts.extend([
+            words(" moved "),
+            project(target(row), said("name")),
+            words(" from "),
+            Quoted(said("from")),
+            words(" to "),
+            Quoted(said("to")),
+        ]),
         AuditAction::ProjectArchive => {
             parts.extend([words(" archived "), project(target(row), said("name"))]);
         }

@@ -31,6 +31,7 @@ pub mod error;
 pub mod flash;
 pub mod model;
 pub mod notices;
+pub mod org_tree;
 pub mod pages;
 pub mod policy;
 pub mod role;
@@ -162,6 +163,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("settings"), StaticSegment("profile"))
                         view=pages::settings::profile::ProfilePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("settings"), StaticSegment("organisation"))
+                        view=pages::settings::organisation::OrganisationPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -282,3 +282,20 @@ pub struct UnitMember {
     pub effective: EffectiveRole,
     pub assigned_here: Option<crate::role::Role>,
 }
+
+/// The organisation page's data: the tree, the unit shown, and — when the
+/// caller manages that unit — everyone's role there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgView {
+    pub tree: Vec<OrgUnit>,
+    /// The unit asked for if the tenant has it, else the root.
+    pub unit: Uuid,
+    pub people: Option<UnitPeople>,
+}
+
+/// Everyone's role at one unit, and the roles the caller may give there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitPeople {
+    pub members: Vec<UnitMember>,
+    pub grantable: Vec<crate::role::Role>,
+}

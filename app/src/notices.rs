@@ -20,6 +20,26 @@ pub fn project_archived(p: &Project) -> String {
     }
 }
 
+pub fn project_moved(p: &Project) -> String {
+    format!("Moved “{}”.", p.name)
+}
+
+pub fn unit_created() -> String {
+    "Unit added.".to_owned()
+}
+
+pub fn unit_saved() -> String {
+    "Saved.".to_owned()
+}
+
+pub fn unit_deleted() -> String {
+    "Unit deleted.".to_owned()
+}
+
+pub fn role_saved() -> String {
+    "Role saved.".to_owned()
+}
+
 pub fn project_deleted() -> String {
     "Project deleted.".to_owned()
 }

@@ -62,6 +62,10 @@ test("pages", async ({ page, browser }, info) => {
   await shoot(page, "07-settings-members", size);
   await open(page, "/settings/profile");
   await shoot(page, "08-settings-profile", size);
+  await open(page, "/settings/organisation");
+  await page.getByRole("navigation", { name: "Units" }).getByRole("link", { name: "Engineering" }).click();
+  await expect(page.getByRole("heading", { level: 3, name: "Engineering" })).toBeVisible();
+  await shoot(page, "08b-settings-organisation", size);
   await open(page, "/settings/audit");
   await shoot(page, "09-settings-audit", size);
   await open(page, "/no-such-page");

@@ -52,7 +52,15 @@ for (const { email, role, writes } of roles) {
     test.setTimeout(90_000);
     await signInAt(page, "/projects", email);
     await hydrated(page);
-    const pages = ["/", "/projects", "/projects/new", "/settings", "/settings/profile", "/settings/audit"];
+    const pages = [
+      "/",
+      "/projects",
+      "/projects/new",
+      "/settings",
+      "/settings/profile",
+      "/settings/organisation",
+      "/settings/audit",
+    ];
     for (const path of [...pages, "/no-such-page"]) {
       await visit(page, path);
       await expectNoViolations(page, `${role} ${path}`);

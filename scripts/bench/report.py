@@ -45,6 +45,11 @@ def main():
         ("one /projects page's statements", "db_page"),
         ("list query, RLS", "list_rls"),
         ("list query, explicit filter, no RLS", "list_filter"),
+        ("list, member with unit roles, 2,000 units", "org_list_deep"),
+        ("list, the same in a flat tenant", "org_list_flat"),
+        ("list filtered to a unit's subtree", "org_list_unit"),
+        ("one project write, 2,000 units", "org_write_deep"),
+        ("one project write, flat tenant", "org_write_flat"),
         ("list query, RLS, large", "large_list_rls"),
         ("list query, explicit filter, large", "large_list_filter"),
     ]:
@@ -58,6 +63,9 @@ def main():
         "large_vs_small_baseline_p50": ratio("large_baseline.p50_ms", "baseline.p50_ms"),
         "projects_vs_database_page_rps": ratio("projects.rps", "db_page.tps"),
         "projects_cpu_vs_baseline": ratio("projects.cpu_ms", "baseline.cpu_ms"),
+        "org_flat_vs_deep_list_tps": ratio("org_list_flat.tps", "org_list_deep.tps"),
+        "org_flat_vs_deep_unit_list_tps": ratio("org_list_flat.tps", "org_list_unit.tps"),
+        "org_flat_vs_deep_write_tps": ratio("org_write_flat.tps", "org_write_deep.tps"),
     }
     print()
     print(f"statements per GET /projects: {get('round_trips.statements_per_page')}")
@@ -78,6 +86,9 @@ def main():
         ("the baseline's p50, 10,000 vs 10 tenants", "large_vs_small_baseline_p50"),
         ("/projects req/s vs its statements in pgbench", "projects_vs_database_page_rps"),
         ("/projects CPU per request vs the baseline's", "projects_cpu_vs_baseline"),
+        ("flat vs 2,000-unit list tps (target <= 1.5)", "org_flat_vs_deep_list_tps"),
+        ("flat list vs unit-filtered list tps", "org_flat_vs_deep_unit_list_tps"),
+        ("flat vs 2,000-unit write tps", "org_flat_vs_deep_write_tps"),
     ]
     for label, key in targets:
         print(f"{label:<55} {ratios[key]}")

@@ -15,6 +15,10 @@
 #                  tenant filter and RLS bypassed (sql/list_filter.sql)
 #   round trips    the statements one GET /projects sends, from Postgres'
 #                  own statement log
+#   organisation   the list query (pgbench) for a member with roles given
+#                  per unit in a 2,000-unit tenant, against the same list in
+#                  a flat tenant of as many projects; the list filtered to a
+#                  unit's subtree; one project write in each
 #   scale          /projects and the list query again with 10,000 tenants
 #                  and over a million projects
 #   memory, CPU    server RSS idle and at its peak; server CPU per request
@@ -38,6 +42,7 @@ DURATION=${DURATION:-5s}
 CONNECTIONS=${CONNECTIONS:-8}
 LARGE_TENANTS=${LARGE_TENANTS:-10000}
 LARGE_PROJECTS=${LARGE_PROJECTS:-101}
+ORG_PROJECTS=${ORG_PROJECTS:-20000}
 
 OUT="$ROOT/target/bench"
 PGDIR="$ROOT/.local/pg-bench"
@@ -93,13 +98,14 @@ for _ in $(seq 1 100); do curl -fsS "$site/healthz" >/dev/null 2>&1 && break; sl
 cookie=$(scripts/bench/sign_in.py "$site" max@acme.test Demo-pass-1)
 tenant=$(psql_su -Atc "select tenant_id from tenants where name = 'Acme Corp'")
 sub=$(psql_su -Atc "select cognito_sub from members where email = 'max@acme.test'")
+member=$(psql_su -Atc "select id from members where email = 'max@acme.test'")
 project=$(psql_su -Atc "select id from projects where tenant_id = '$tenant' and name = 'Project 000001'")
 sid=$(psql_su -Atc "select id from tower_sessions.session order by expiry_date desc limit 1")
 rows=$(curl -fsS -H "Cookie: $cookie" "$site/projects" | grep -o 'href="/projects/[0-9a-f-]\{36\}"' | sort -u | wc -l)
 [ "$rows" -ge 50 ] || die "/projects shows $rows project links, not 50"
 
 baseline_port=$(free_port)
-"$baseline" "127.0.0.1:$baseline_port" "$APP_URL" "$tenant" >"$LOGS/baseline.log" 2>&1 &
+"$baseline" "127.0.0.1:$baseline_port" "$APP_URL" "$tenant" "$member" >"$LOGS/baseline.log" 2>&1 &
 baseline_pid=$!
 pids+=($baseline_pid)
 for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$baseline_port/projects" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -174,7 +180,7 @@ pgbench_figures() {
 rls_figures() {
     local prefix=$1 rls=() filter=()
     for i in 1 2 3; do
-        rls+=("$(pgbench_once saas_app "$APP_PASSWORD" scripts/bench/sql/list.sql -D tenant="$tenant")")
+        rls+=("$(pgbench_once saas_app "$APP_PASSWORD" scripts/bench/sql/list.sql -D tenant="$tenant" -D member="$member")")
         filter+=("$(pgbench_once bench_bypass bench_bypass scripts/bench/sql/list_filter.sql -D tenant="$tenant")")
         echo "  ${prefix}list run $i: RLS ${rls[-1]} tps, explicit filter ${filter[-1]} tps" >&2
     done
@@ -220,9 +226,42 @@ pgbench_figures db_page saas_app "$APP_PASSWORD" scripts/bench/sql/page.sql \
 rls_figures ""
 echo "  the list query's plan under RLS:" >&2
 PGPASSWORD=$APP_PASSWORD psql -h 127.0.0.1 -p "$port" -U saas_app -d saas_bench -qAt \
-    -c "begin" -c "select set_config('app.tenant_id', '$tenant', true)" \
+    -c "begin" -c "select set_config('app.tenant_id', '$tenant', true), set_config('app.member_id', '$member', true)" \
     -c "explain select id, name from projects where archived_at is null order by lower(name), id limit 50" \
     -c "commit" 2>&1 | grep -v '^Acme\|^[0-9a-f-]\{36\}$' | sed 's/^/    /' >&2
+
+log "organisation: a 2,000-unit tenant against a flat one, $ORG_PROJECTS projects each"
+psql_su -v projects="$ORG_PROJECTS" -f scripts/bench/sql/org.sql
+deep=0b9e6a5e-1c1f-4c55-9d3a-de0000000001
+flat=0b9e6a5e-1c1f-4c55-9d3a-f1a700000001
+deep_member=$(psql_su -Atc "select id from members where email = 'deep@bench.test'")
+flat_member=$(psql_su -Atc "select id from members where email = 'flat@bench.test'")
+# A first-level unit (a third of the tree) for the filtered list, and a
+# project where the deep member is Admin for the write.
+deep_unit=$(psql_su -Atc "select id from org_units where tenant_id = '$deep' and name = 'Unit 1.1'")
+deep_project=$(psql_su -Atc "select p.id from projects p
+    join org_unit_paths x on x.tenant_id = p.tenant_id and x.unit_id = p.unit_id
+    join org_units a on a.tenant_id = x.tenant_id and a.id = x.ancestor_id
+    where p.tenant_id = '$deep' and a.name = 'Unit 2.1' limit 1")
+flat_project=$(psql_su -Atc "select id from projects where tenant_id = '$flat' limit 1")
+# Interleaved, so the machine's drift falls on all alike.
+org_once() { # key script tenant member [-D …]
+    local key=$1 script=$2 tenant=$3 who=$4; shift 4
+    local tps
+    tps=$(pgbench_once saas_app "$APP_PASSWORD" "$script" -D tenant="$tenant" -D member="$who" "$@")
+    echo "$tps" >>"$RUNS/$key"
+    echo "  $key: $tps tps" >&2
+}
+for round in 1 2 3; do
+    org_once org_list_deep scripts/bench/sql/list.sql "$deep" "$deep_member"
+    org_once org_list_flat scripts/bench/sql/list.sql "$flat" "$flat_member"
+    org_once org_list_unit scripts/bench/sql/list_unit.sql "$deep" "$deep_member" -D unit="$deep_unit"
+    org_once org_write_deep scripts/bench/sql/write.sql "$deep" "$deep_member" -D project="$deep_project"
+    org_once org_write_flat scripts/bench/sql/write.sql "$flat" "$flat_member" -D project="$flat_project"
+done
+for key in org_list_deep org_list_flat org_list_unit org_write_deep org_write_flat; do
+    record "$key.tps $(median <"$RUNS/$key")"
+done
 
 log "scale: $LARGE_TENANTS tenants, $LARGE_PROJECTS projects each"
 psql_su -v tenants=$((LARGE_TENANTS - 10)) -v projects="$LARGE_PROJECTS" -f scripts/bench/sql/tenants.sql

@@ -3,10 +3,9 @@
 //! `crate::organisation`), whatever the page offered.
 
 #[cfg(feature = "ssr")]
-use super::{Need, authorize, authorize_at, invalid, tenant_change_tx, tenant_read_tx};
+use super::{Need, authorize, invalid, tenant_change_tx, tenant_read_tx};
 use crate::error::AppError;
-use crate::model::{OrgUnit, UnitMember};
-use crate::role::Role;
+use crate::model::{OrgUnit, OrgView};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -21,21 +20,41 @@ pub async fn org_tree() -> Result<Vec<OrgUnit>, AppError> {
     Ok(tree)
 }
 
-/// The tenant's members as one unit sees them (effective role, where it
-/// comes from, assignment there), and the roles the caller may give there:
-/// for members who manage the unit.
-#[server(endpoint = "unit_members")]
-pub async fn unit_members(unit: Uuid) -> Result<(Vec<UnitMember>, Vec<Role>), AppError> {
+/// The organisation page in one call: the tree, the unit shown (`unit` if
+/// the tenant has it, else the root) and, when the caller manages that
+/// unit, everyone's role there with the roles the caller may give.
+#[server(endpoint = "load_organisation")]
+pub async fn load_organisation(#[server(default)] unit: Option<Uuid>) -> Result<OrgView, AppError> {
+    use crate::db::org;
+    use crate::model::UnitPeople;
+
     let caller = authorize(Need::Read).await?;
     let mut tx = tenant_read_tx(&caller).await?;
-    let yours = authorize_at(&mut tx, unit, Need::ManageMembers).await?;
-    let members = crate::db::org::members_at(&mut tx, unit).await?;
+    let tree = org::tree(&mut tx).await?;
+    let shown = unit
+        .filter(|id| tree.iter().any(|u| u.id == *id))
+        .or_else(|| crate::org_tree::root(&tree).map(|u| u.id))
+        .ok_or(AppError::NotFound)?;
+    let yours = org::caller_role_at(&mut tx, shown)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let people = if crate::policy::manages_unit(yours.role) {
+        Some(UnitPeople {
+            members: org::members_at(&mut tx, shown).await?,
+            grantable: crate::role::Role::ALL
+                .into_iter()
+                .filter(|role| *role <= yours.role)
+                .collect(),
+        })
+    } else {
+        None
+    };
     tx.commit().await?;
-    let grantable = Role::ALL
-        .into_iter()
-        .filter(|role| *role <= yours.role)
-        .collect();
-    Ok((members, grantable))
+    Ok(OrgView {
+        tree,
+        unit: shown,
+        people,
+    })
 }
 
 /// A new unit under `parent`.
@@ -48,6 +67,7 @@ pub async fn create_unit(parent: Uuid, #[server(default)] name: String) -> Resul
     let mut tx = tenant_change_tx(&caller).await?;
     let id = crate::organisation::create_unit(&mut tx, &caller.identity, parent, &name).await?;
     tx.commit().await?;
+    crate::flash::leave(crate::notices::unit_created());
     Ok(id)
 }
 
@@ -61,6 +81,7 @@ pub async fn rename_unit(id: Uuid, #[server(default)] name: String) -> Result<()
     let mut tx = tenant_change_tx(&caller).await?;
     crate::organisation::rename_unit(&mut tx, &caller.identity, id, &name).await?;
     tx.commit().await?;
+    crate::flash::leave(crate::notices::unit_saved());
     Ok(())
 }
 
@@ -71,6 +92,7 @@ pub async fn move_unit(id: Uuid, parent: Uuid) -> Result<(), AppError> {
     let mut tx = tenant_change_tx(&caller).await?;
     crate::organisation::move_unit(&mut tx, &caller.identity, id, parent).await?;
     tx.commit().await?;
+    crate::flash::leave(crate::notices::unit_saved());
     Ok(())
 }
 
@@ -81,6 +103,10 @@ pub async fn delete_unit(id: Uuid) -> Result<(), AppError> {
     let mut tx = tenant_change_tx(&caller).await?;
     crate::organisation::delete_unit(&mut tx, &caller.identity, id).await?;
     tx.commit().await?;
+    // The deleted unit's page is gone: back to the tree, with or without
+    // JavaScript.
+    leptos_axum::redirect("/settings/organisation");
+    crate::flash::leave(crate::notices::unit_deleted());
     Ok(())
 }
 
@@ -96,11 +122,13 @@ pub async fn assign_role(
     let role = match role.trim() {
         "" => None,
         name => Some(
-            Role::from_group(name).ok_or_else(|| AppError::invalid("role", "Choose a role."))?,
+            crate::role::Role::from_group(name)
+                .ok_or_else(|| AppError::invalid("role", "Choose a role."))?,
         ),
     };
     let mut tx = tenant_change_tx(&caller).await?;
     crate::organisation::set_assignment(&mut tx, &caller.identity, unit, member, role).await?;
     tx.commit().await?;
+    crate::flash::leave(crate::notices::role_saved());
     Ok(())
 }

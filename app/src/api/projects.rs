@@ -17,6 +17,7 @@ pub async fn list_projects(
     #[server(default)] page: u32,
     #[server(default)] search: String,
     #[server(default)] archived: bool,
+    #[server(default)] unit: Option<Uuid>,
 ) -> Result<Paged<Project>, AppError> {
     use crate::db::projects::{self, ProjectFilter};
     use crate::domain::SearchText;
@@ -27,6 +28,7 @@ pub async fn list_projects(
     let filter = ProjectFilter {
         search: search.non_empty().map(str::to_owned),
         include_archived: archived,
+        unit,
     };
     let mut tx = tenant_read_tx(&caller).await?;
     let listed = projects::list(
@@ -137,6 +139,38 @@ pub async fn update_project(
     audit(&mut tx, &caller, AuditAction::ProjectUpdate, id, summary).await?;
     tx.commit().await?;
     crate::flash::leave(crate::notices::project_saved(&after));
+    Ok(after)
+}
+
+/// Moves a project, with its tasks, to another unit: the caller must be
+/// allowed to write in both.
+#[server(endpoint = "move_project")]
+pub async fn move_project(id: Uuid, unit: Uuid) -> Result<Project, AppError> {
+    use crate::db::{org, projects};
+
+    let caller = authorize(Need::Read).await?;
+    let mut tx = tenant_tx(&caller).await?;
+    let before = projects::get(&mut tx, id).await?.ok_or_else(not_found)?;
+    authorize_at(&mut tx, before.unit_id, Need::Write).await?;
+    authorize_at(&mut tx, unit, Need::Write).await?;
+    if before.unit_id == unit {
+        tx.commit().await?;
+        return Ok(before);
+    }
+    let after = projects::move_to(&mut tx, id, unit)
+        .await?
+        .ok_or_else(not_found)?;
+    let name_of = async |tx: &mut crate::db::TenantTx, unit| {
+        org::get(tx, unit).await.map(|u| u.map(|u| u.name))
+    };
+    let summary = serde_json::json!({
+        "name": after.name,
+        "from": name_of(&mut tx, before.unit_id).await?,
+        "to": name_of(&mut tx, unit).await?,
+    });
+    audit(&mut tx, &caller, AuditAction::ProjectMove, id, summary).await?;
+    tx.commit().await?;
+    crate::flash::leave(crate::notices::project_moved(&after));
     Ok(after)
 }
 

@@ -45,18 +45,29 @@ pub fn Header() -> impl IntoView {
                                     <a href="/projects" rel="external" aria-current=projects_current>
                                         "Projects"
                                     </a>
-                                    {manages
-                                        .then(|| {
-                                            view! {
-                                                <a
-                                                    href="/settings"
-                                                    rel="external"
-                                                    aria-current=settings_current
-                                                >
-                                                    "Settings"
-                                                </a>
-                                            }
-                                        })}
+                                    // Everyone may read the organisation tree; only
+                                    // Admins and SuperUsers have the rest of Settings.
+                                    {if manages {
+                                        view! {
+                                            <a
+                                                href="/settings"
+                                                rel="external"
+                                                aria-current=settings_current
+                                            >
+                                                "Settings"
+                                            </a>
+                                        }
+                                    } else {
+                                        view! {
+                                            <a
+                                                href="/settings/organisation"
+                                                rel="external"
+                                                aria-current=settings_current
+                                            >
+                                                "Organisation"
+                                            </a>
+                                        }
+                                    }}
                                 </nav>
                                 <Account
                                     tenant=me.tenant_name

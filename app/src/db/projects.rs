@@ -11,6 +11,8 @@ pub struct ProjectFilter {
     /// A case-insensitive substring of the name; `None` lists all.
     pub search: Option<String>,
     pub include_archived: bool,
+    /// Only projects in this unit and the units under it.
+    pub unit: Option<Uuid>,
 }
 
 /// A new project in `unit`. Row-level security refuses it (`Forbidden`)
@@ -83,23 +85,28 @@ pub async fn list(
                   created_at, updated_at,
                   (select count(*) from projects
                     where ($1::text is null or name ilike $1)
-                      and ($2 or archived_at is null)) as "total!"
+                      and ($2 or archived_at is null)
+                      and ($5::uuid is null or unit_id in
+                           (select unit_id from org_unit_paths where ancestor_id = $5))) as "total!"
            from projects
            where ($1::text is null or name ilike $1)
              and ($2 or archived_at is null)
+             and ($5::uuid is null or unit_id in
+                  (select unit_id from org_unit_paths where ancestor_id = $5))
            order by lower(name), id
            limit $3 offset $4"#,
         pattern.as_deref(),
         filter.include_archived,
         page.limit(),
-        page.offset()
+        page.offset(),
+        filter.unit
     )
     .fetch_all(tx.conn())
     .await?;
     let total = match rows.first() {
         Some(row) => row.total,
         None if page.offset() == 0 => 0,
-        None => count(tx, pattern.as_deref(), filter.include_archived).await?,
+        None => count(tx, pattern.as_deref(), filter).await?,
     };
     let items = rows
         .into_iter()
@@ -125,14 +132,17 @@ pub async fn list(
 async fn count(
     tx: &mut TenantTx,
     pattern: Option<&str>,
-    include_archived: bool,
+    filter: &ProjectFilter,
 ) -> Result<i64, DbError> {
     let total = sqlx::query_scalar!(
         r#"select count(*) as "count!" from projects
            where ($1::text is null or name ilike $1)
-             and ($2 or archived_at is null)"#,
+             and ($2 or archived_at is null)
+             and ($3::uuid is null or unit_id in
+                  (select unit_id from org_unit_paths where ancestor_id = $3))"#,
         pattern,
-        include_archived
+        filter.include_archived,
+        filter.unit
     )
     .fetch_one(tx.conn())
     .await?;
@@ -177,6 +187,24 @@ pub async fn set_archived(
                      created_at, updated_at"#,
         id,
         archived
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(project)
+}
+
+/// Moves a project (and its tasks) to another unit; `None` if the tenant
+/// has no such project. Row-level security checks the caller may write in
+/// both the unit it leaves and the one it joins.
+pub async fn move_to(tx: &mut TenantTx, id: Uuid, unit: Uuid) -> Result<Option<Project>, DbError> {
+    let project = sqlx::query_as!(
+        Project,
+        r#"update projects set unit_id = $2, updated_at = now()
+           where id = $1
+           returning id, name, description, unit_id, archived_at is not null as "archived!",
+                     created_at, updated_at"#,
+        id,
+        unit
     )
     .fetch_optional(tx.conn())
     .await?;

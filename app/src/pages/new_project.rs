@@ -1,11 +1,10 @@
 //! `/projects/new`: the "New project" form on a page of its own, where the
-//! list's dialog leads without JavaScript. A role that may not create
-//! projects gets the 403 page.
+//! list's dialog leads without JavaScript. A member who may create projects
+//! in no unit gets the 403 page.
 
-use crate::api::CreateProject;
+use crate::api::{CreateProject, org_tree};
 use crate::components::feedback::Feedback;
-use crate::components::projects::NewProjectForm;
-use crate::components::session::use_current_user;
+use crate::components::projects::{NewProjectForm, writable_units};
 use crate::components::title::PageTitle;
 use crate::pages::forbidden::Forbidden;
 use leptos::prelude::*;
@@ -15,12 +14,12 @@ pub fn NewProjectPage() -> impl IntoView {
     let create = ServerAction::<CreateProject>::new();
     let feedback = Feedback::default();
     feedback.watch(create, crate::notices::project_created);
-    let user = use_current_user();
+    let tree = Resource::new(|| (), |_| org_tree());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let can_write = matches!(user.await, Ok(Some(me)) if me.role.can_write());
-                if !can_write {
+                let units = writable_units(&tree.await.unwrap_or_default(), None);
+                if units.is_empty() {
                     return view! { <Forbidden /> }.into_any();
                 }
                 view! {
@@ -30,7 +29,7 @@ pub fn NewProjectPage() -> impl IntoView {
                             <a href="/projects">"← All projects"</a>
                         </p>
                         <h1 id="new-project-title">"New project"</h1>
-                        <NewProjectForm create feedback />
+                        <NewProjectForm create feedback units />
                     </section>
                 }
                     .into_any()

@@ -1,10 +1,11 @@
 //! `/projects/:id`: one project and its tasks, with the forms the caller's
-//! role allows. Another tenant's project id, or any unknown one, gets the
+//! role at the project's unit allows, the unit's path, and moving the
+//! project to another unit where the caller may write. Another tenant's project id, or any unknown one, gets the
 //! not-found page with status 404.
 
 use crate::api::{
-    CreateTask, DeleteProject, RestoreTask, SetProjectArchived, SetTaskDone, UpdateProject,
-    get_project,
+    CreateTask, DeleteProject, MoveProject, RestoreTask, SetProjectArchived, SetTaskDone,
+    UpdateProject, get_project, org_tree,
 };
 use crate::components::feedback::Feedback;
 use crate::components::fields::TextField;
@@ -14,7 +15,7 @@ use crate::components::title::PageTitle;
 use crate::components::toast::Notice;
 use crate::domain::{Description, ProjectName};
 use crate::error::AppError;
-use crate::model::{Project, ProjectDetail};
+use crate::model::{OrgUnit, Project, ProjectDetail};
 use crate::notices;
 use crate::pages::{forbidden::Forbidden, not_found::NotFound};
 use leptos::prelude::*;
@@ -26,6 +27,7 @@ struct ProjectActions {
     update: ServerAction<UpdateProject>,
     archive: ServerAction<SetProjectArchived>,
     delete: ServerAction<DeleteProject>,
+    moved: ServerAction<MoveProject>,
 }
 
 /// The project's edit, archive and delete actions, and what reports the
@@ -37,9 +39,11 @@ fn project_actions() -> (ProjectActions, Feedback) {
         update: ServerAction::new(),
         archive: ServerAction::new(),
         delete: ServerAction::new(),
+        moved: ServerAction::new(),
     };
     let feedback = Feedback::default();
     feedback.watch(actions.update, notices::project_saved);
+    feedback.watch(actions.moved, notices::project_moved);
     let archive = actions.archive;
     feedback.watch(actions.archive, move |p| {
         let (id, archived) = (p.id, p.archived);
@@ -150,6 +154,8 @@ pub fn ProjectPage() -> impl IntoView {
             + task_feedback.successes().get()
     };
     let detail = load_detail(changes);
+    // The tree, for the project's path and where it may move.
+    let tree = Resource::new(|| (), |_| org_tree());
 
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -161,6 +167,16 @@ pub fn ProjectPage() -> impl IntoView {
                         let role = detail.your_role.role;
                         let can_write = role.can_write();
                         let can_delete = role.can_delete_projects();
+                        let units = tree.await.unwrap_or_default();
+                        let unit_line = view! {
+                            <UnitLine
+                                units
+                                project=detail.project.clone()
+                                role=detail.your_role.clone()
+                                can_write
+                                action=project_actions.moved
+                            />
+                        };
                         let project = detail.project;
                         let project_id = project.id;
                         let empty = detail.tasks.is_empty();
@@ -180,6 +196,7 @@ pub fn ProjectPage() -> impl IntoView {
                                     feedback=project_feedback
                                     refocus=task_actions.refocus
                                 />
+                                {unit_line}
                                 <h2 id="tasks-title">"Tasks"</h2>
                                 {can_write
                                     .then(|| {
@@ -360,5 +377,51 @@ fn ConfirmDelete(
                 </ActionForm>
             </div>
         </details>
+    }
+}
+
+/// Where the project sits (the unit's path), the caller's role there and
+/// where it comes from, and — where they may write — moving it to another
+/// unit where they may write too.
+#[component]
+fn UnitLine(
+    units: Vec<OrgUnit>,
+    project: Project,
+    role: crate::model::EffectiveRole,
+    can_write: bool,
+    action: ServerAction<MoveProject>,
+) -> impl IntoView {
+    let path = crate::org_tree::path_text(&units, project.unit_id);
+    let targets: Vec<(uuid::Uuid, String)> = crate::org_tree::writable(&units)
+        .into_iter()
+        .filter(|u| u.id != project.unit_id)
+        .map(|u| (u.id, crate::org_tree::path_text(&units, u.id)))
+        .collect();
+    let mover = (can_write && !targets.is_empty()).then(|| {
+        let pending = action.pending();
+        view! {
+            <ActionForm action attr:class="inline-form" attr:aria-label="Move the project">
+                <input type="hidden" name="id" value=project.id.to_string() />
+                <label for="project-move">"Move to"</label>
+                <select id="project-move" name="unit">
+                    {targets
+                        .into_iter()
+                        .map(|(id, path)| view! { <option value=id.to_string()>{path}</option> })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="button button--quiet" disabled=pending>
+                    "Move"
+                </button>
+            </ActionForm>
+        }
+    });
+    view! {
+        <div class="toolbar" data-testid="project-unit-line">
+            <span class="crumb" data-testid="project-unit">{path}</span>
+            <span data-testid="your-role">
+                "Your role here: " <strong>{crate::org_tree::describe(&role)}</strong>
+            </span>
+            {mover}
+        </div>
     }
 }

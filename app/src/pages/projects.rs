@@ -1,21 +1,24 @@
-//! `/projects`: the caller's tenant's projects, with a search box, and — for
-//! roles that may — "New project", a dialog (the page `/projects/new`
+//! `/projects`: the caller's tenant's projects, with a search box and a unit
+//! filter, and — where the caller may write in some unit — "New project", a
+//! dialog (the page `/projects/new`
 //! without JavaScript) that takes you into the new project. Signed-out
 //! visitors never reach it: the server sends them to sign in and back here.
 
-use crate::api::CreateProject;
+use crate::api::{CreateProject, org_tree};
 use crate::components::feedback::Feedback;
-use crate::components::projects::{NewProjectForm, ProjectList};
-use crate::components::session::use_current_user;
+use crate::components::projects::{NewProjectForm, ProjectList, writable_units};
 use crate::components::title::PageTitle;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use uuid::Uuid;
 
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
     let create = ServerAction::<CreateProject>::new();
     let feedback = Feedback::default();
     feedback.watch(create, crate::notices::project_created);
-    let user = use_current_user();
+    let tree = Resource::new(|| (), |_| org_tree());
+    let query = use_query_map();
     view! {
         <PageTitle parts=vec!["Projects".to_owned()] />
         <section class="page" aria-labelledby="projects-title">
@@ -23,12 +26,18 @@ pub fn ProjectsPage() -> impl IntoView {
                 <h1 id="projects-title">"Projects"</h1>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        let can_write = matches!(user.await, Ok(Some(me)) if me.role.can_write());
-                        can_write.then(|| view! { <NewProjectDialog create feedback /> })
+                        // Offered where the caller may write; the filtered
+                        // unit first.
+                        let filtered = query
+                            .read_untracked()
+                            .get("unit")
+                            .and_then(|u| Uuid::parse_str(&u).ok());
+                        let units = writable_units(&tree.await.unwrap_or_default(), filtered);
+                        (!units.is_empty()).then(|| view! { <NewProjectDialog create feedback units /> })
                     })}
                 </Suspense>
             </div>
-            <ProjectList refresh=feedback.successes() />
+            <ProjectList tree refresh=feedback.successes() />
         </section>
     }
 }
@@ -37,7 +46,11 @@ pub fn ProjectsPage() -> impl IntoView {
 /// (Escape or Cancel closes it and the focus goes back to the button);
 /// without, it is a link to the same form on its own page.
 #[component]
-fn NewProjectDialog(create: ServerAction<CreateProject>, feedback: Feedback) -> impl IntoView {
+fn NewProjectDialog(
+    create: ServerAction<CreateProject>,
+    feedback: Feedback,
+    units: Vec<(Uuid, String)>,
+) -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     let open = move |ev: leptos::ev::MouseEvent| {
         if let Some(dialog) = dialog.get_untracked() {
@@ -56,7 +69,7 @@ fn NewProjectDialog(create: ServerAction<CreateProject>, feedback: Feedback) -> 
         </a>
         <dialog node_ref=dialog class="dialog" aria-labelledby="new-project-title">
             <h2 id="new-project-title">"New project"</h2>
-            <NewProjectForm create feedback />
+            <NewProjectForm create feedback units />
             <button type="button" class="button button--quiet dialog__cancel" on:click=close>
                 "Cancel"
             </button>

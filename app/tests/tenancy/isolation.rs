@@ -37,6 +37,8 @@ async fn listing_projects_shows_only_the_callers_tenant(_: PgPoolOptions, opts: 
     let filter = projects::ProjectFilter {
         search: Some("project".into()),
         include_archived: true,
+
+        ..Default::default()
     };
     let searched = projects::list(&mut tx, &filter, PageRequest::default())
         .await

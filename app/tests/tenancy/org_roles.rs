@@ -224,6 +224,48 @@ async fn nearest_assignment_wins_up_or_down(_: PgPoolOptions, opts: PgConnectOpt
     }
 }
 
+/// The project list filtered by a unit shows the projects of that unit and
+/// the units under it, counted alike on every page.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn listing_by_unit_shows_its_subtree(_: PgPoolOptions, opts: PgConnectOptions) {
+    let db = app_db(&opts, 2);
+    let a = seed_tenant(&db, "Tenant A").await;
+    // Parent, Child 1, Child 2, Grandchild: one project in each.
+    let (units, projects) = build_tree(
+        &db,
+        &a.as_role(Role::Admin),
+        &[None, Some(0), Some(0), Some(2)],
+    )
+    .await;
+    let mut tx = TenantTx::begin_for_tests(&db, &a.member()).await.unwrap();
+    let listed = async |tx: &mut TenantTx, unit: Uuid| {
+        let filter = app::db::projects::ProjectFilter {
+            unit: Some(unit),
+            ..Default::default()
+        };
+        let page = app::db::projects::list(tx, &filter, app::model::PageRequest::new(1, 2))
+            .await
+            .unwrap();
+        let mut ids: Vec<Uuid> = page.items.iter().map(|p| p.id).collect();
+        ids.sort();
+        (ids, page.total)
+    };
+    let sorted = |mut ids: Vec<Uuid>| {
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        listed(&mut tx, units[3]).await,
+        (sorted(vec![projects[3], projects[4]]), 2),
+        "Child 2 and Grandchild"
+    );
+    assert_eq!(listed(&mut tx, units[4]).await, (vec![projects[4]], 1));
+    // Parent's four do not fit a page of two; the total counts them all.
+    assert_eq!(listed(&mut tx, units[1]).await.1, 4);
+    // The root's subtree is the whole tenant: the five and the fixture's.
+    assert_eq!(listed(&mut tx, units[0]).await.1, 6);
+}
+
 /// A member who may write nowhere — ReadOnly tenant role, no assignment
 /// above ReadOnly — runs as the SELECT-only database role; one Member
 /// assignment anywhere gives them the app role again.

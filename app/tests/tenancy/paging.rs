@@ -44,6 +44,8 @@ async fn every_page_carries_the_total_even_past_the_end(_: PgPoolOptions, opts: 
     let filter = projects::ProjectFilter {
         search: Some("E".into()),
         include_archived: false,
+
+        ..Default::default()
     };
     let matching = projects::list(&mut tx, &filter, PageRequest::new(1, 2))
         .await

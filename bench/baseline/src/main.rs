@@ -1,12 +1,14 @@
 //! The baseline `make bench` measures the app against: a bare axum handler
 //! that runs the app's project list query in the same kind of tenant
-//! transaction (BEGIN, the tenant setting, the list with its total, COMMIT)
+//! transaction (BEGIN, the tenant and member settings, the list with its
+//! total, COMMIT)
 //! and writes the rows as a plain HTML table. No session, no caller check,
 //! no Leptos: what any handler serving this page must at least do.
 //!
-//!   bench-baseline LISTEN DATABASE_URL TENANT_ID
+//!   bench-baseline LISTEN DATABASE_URL TENANT_ID MEMBER_ID
 //!
-//! Not part of the product: it trusts its command line for the tenant.
+//! Not part of the product: it trusts its command line for the tenant and
+//! the member.
 
 use axum::Router;
 use axum::extract::State;
@@ -23,13 +25,14 @@ use uuid::Uuid;
 struct Baseline {
     pool: PgPool,
     tenant: Uuid,
+    member: Uuid,
 }
 
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [listen, database_url, tenant] = args.as_slice() else {
-        eprintln!("usage: bench-baseline LISTEN DATABASE_URL TENANT_ID");
+    let [listen, database_url, tenant, member] = args.as_slice() else {
+        eprintln!("usage: bench-baseline LISTEN DATABASE_URL TENANT_ID MEMBER_ID");
         std::process::exit(2);
     };
     // The app's pool settings: ten connections, no ping on checkout in
@@ -44,6 +47,7 @@ async fn main() {
     let state = Baseline {
         pool,
         tenant: tenant.parse().expect("TENANT_ID is a UUID"),
+        member: member.parse().expect("MEMBER_ID is a UUID"),
     };
     let app = Router::new()
         .route("/projects", get(projects))
@@ -67,10 +71,14 @@ async fn projects(State(state): State<Baseline>) -> Result<Html<String>, StatusC
 
 async fn list(state: &Baseline) -> Result<Html<String>, sqlx::Error> {
     let mut tx = state.pool.begin().await?;
-    sqlx::query("select set_config('app.tenant_id', $1, true)")
-        .bind(state.tenant.to_string())
-        .execute(&mut *tx)
-        .await?;
+    // Row-level security shows projects to a named member only.
+    sqlx::query(
+        "select set_config('app.tenant_id', $1, true), set_config('app.member_id', $2, true)",
+    )
+    .bind(state.tenant.to_string())
+    .bind(state.member.to_string())
+    .execute(&mut *tx)
+    .await?;
     // The app's list query (app/src/db/projects.rs), first page of 50.
     let rows = sqlx::query(
         "select id, name, description, archived_at is not null as archived,

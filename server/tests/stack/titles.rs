@@ -52,6 +52,11 @@ async fn every_page_has_its_own_title_and_the_nav_marks_its_section(
         ),
         (
             "/settings/profile",
+            "Profile · Settings · Acme Corp",
+            Some("Settings"),
+        ),
+        (
+            "/settings/organisation",
             "Organisation · Settings · Acme Corp",
             Some("Settings"),
         ),

@@ -1,9 +1,12 @@
 //! `/settings/…`: the tenant's administration, for Admins and SuperUsers.
 //! Everyone else gets the 403 page (and no link to it in the header); the
-//! server functions refuse them regardless.
+//! server functions refuse them regardless. The one exception is the
+//! organisation tree, which every member may read (and change where a role
+//! given to them in a unit allows).
 
 pub mod audit;
 pub mod members;
+pub mod organisation;
 pub mod profile;
 
 use crate::components::session::use_current_user;
@@ -13,11 +16,13 @@ use crate::role::Role;
 use leptos::prelude::*;
 
 /// The settings frame: the caller's role checked, then the section tabs and
-/// the page. `admin_only` pages turn SuperUsers away too.
+/// the page. `admin_only` pages turn SuperUsers away too; `everyone` pages
+/// let every member in (with only the tabs they may open).
 #[component]
 pub fn SettingsFrame(
     current: &'static str,
     #[prop(optional)] admin_only: bool,
+    #[prop(optional)] everyone: bool,
     children: ChildrenFn,
 ) -> impl IntoView {
     let user = use_current_user();
@@ -29,8 +34,9 @@ pub fn SettingsFrame(
                     Ok(Some(me)) => Some(me.role),
                     _ => None,
                 };
+                let manages = role.is_some_and(crate::policy::manages_members);
                 let allowed = role.is_some_and(|role| {
-                    if admin_only { role == Role::Admin } else { crate::policy::manages_members(role) }
+                    if admin_only { role == Role::Admin } else { everyone || manages }
                 });
                 if !allowed {
                     return view! { <Forbidden /> }.into_any();
@@ -44,7 +50,8 @@ pub fn SettingsFrame(
                     }
                 };
                 let section = match current {
-                    "profile" => "Organisation",
+                    "profile" => "Profile",
+                    "organisation" => "Organisation",
                     "audit" => "Audit log",
                     _ => "Members",
                 };
@@ -53,9 +60,10 @@ pub fn SettingsFrame(
                     <section class="page" aria-labelledby="settings-title">
                         <h1 id="settings-title">"Settings"</h1>
                         <nav class="tabs" aria-label="Settings sections">
-                            {tab("/settings", "Members", "members")}
-                            {is_admin.then(|| tab("/settings/profile", "Organisation", "profile"))}
-                            {tab("/settings/audit", "Audit log", "audit")}
+                            {manages.then(|| tab("/settings", "Members", "members"))}
+                            {tab("/settings/organisation", "Organisation", "organisation")}
+                            {is_admin.then(|| tab("/settings/profile", "Profile", "profile"))}
+                            {manages.then(|| tab("/settings/audit", "Audit log", "audit"))}
                         </nav>
                         {children.with_value(|c| c())}
                     </section>

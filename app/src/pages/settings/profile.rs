@@ -1,4 +1,4 @@
-//! `/settings/profile`: the organisation's name (Admin only).
+//! `/settings/profile`: the organisation's profile, its name (Admin only).
 
 use super::SettingsFrame;
 use crate::api::RenameTenant;
@@ -17,7 +17,7 @@ pub fn ProfilePage() -> impl IntoView {
     let pending = rename.pending();
     view! {
         <SettingsFrame current="profile" admin_only=true>
-            <h2>"Organisation"</h2>
+            <h2>"Profile"</h2>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let name = match user.await {
