@@ -116,6 +116,56 @@ async fn the_nearest_role_decides_over_http(_: PgPoolOptions, db: PgConnectOptio
         "Grandchild's role comes from Parent"
     );
 
+    // The pages say the same: the organisation page at each unit, and the
+    // page of a project in each unit.
+    let mut projects = Vec::new();
+    for (unit, role) in units.iter().zip(expected) {
+        let page = max
+            .get(&stack.url(&format!("/settings/organisation?unit={unit}")))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        let origin = match role_at(unit).1 {
+            Value::String(s) if s == "Tenant" => "tenant role".to_owned(),
+            Value::String(_) => "assigned here".to_owned(),
+            _ => "from Parent".to_owned(),
+        };
+        let said = format!("Your role here: <strong>{role} — {origin}</strong>");
+        assert!(page.body.contains(&said), "{unit}: no {said}");
+        let project = project_in(stack, TENANT_A, unit).await;
+        let page = max.get(&stack.url(&format!("/projects/{project}"))).await;
+        assert!(page.body.contains(&said), "project in {unit}: no {said}");
+        // The forms follow the role: the quick-add only where Max writes.
+        assert_eq!(
+            page.body.contains("aria-label=\"New task\""),
+            role != "ReadOnly",
+            "project in {unit} as {role}"
+        );
+        projects.push(project);
+    }
+
+    // Moving a project needs write access where it is and where it goes.
+    let moves = [
+        (&projects[2], &units[0], StatusCode::OK),
+        (&projects[0], &units[3], StatusCode::FORBIDDEN),
+        (&projects[3], &units[2], StatusCode::FORBIDDEN),
+    ];
+    for (project, to, status) in moves {
+        let before = stack.snapshot(TENANT_A).await;
+        let reply = call(
+            stack,
+            &mut max,
+            "move_project",
+            &format!("id={project}&unit={to}"),
+        )
+        .await;
+        assert_eq!(reply.status, status, "{project} to {to}: {}", reply.body);
+        if status != StatusCode::OK {
+            assert_eq!(stack.snapshot(TENANT_A).await, before);
+        }
+    }
+    let moved = "select count(*) from audit_log where action = 'project.move'";
+    assert_eq!(stack.count(TENANT_A, moved).await, 1);
+
     // Creating and changing projects, unit by unit.
     for (unit, role) in units.iter().zip(expected) {
         let writes = role != "ReadOnly";
@@ -163,6 +213,21 @@ async fn the_nearest_role_decides_over_http(_: PgPoolOptions, db: PgConnectOptio
             deleted.body
         );
     }
+
+    // Taking the Admin role at Child 1 away shows on Max's next request,
+    // in the session he already has: Child 1 is ReadOnly (from Parent).
+    let reply = assign(stack, &mut ada, &units[2], &max_id, "").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let created = call(
+        stack,
+        &mut max,
+        "create_project",
+        &format!("name=Late&description=&unit={}", units[2]),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::FORBIDDEN, "{}", created.body);
+    let unassigned = "select count(*) from audit_log where action = 'role.unassign'";
+    assert_eq!(stack.count(TENANT_A, unassigned).await, 1);
 }
 
 /// The members page's rules, per unit, and the tree's own limits; each
@@ -186,6 +251,8 @@ async fn refused_tree_and_role_changes_change_nothing(_: PgPoolOptions, db: PgCo
         );
     }
     let other_root = root_of(stack, TENANT_B).await;
+    let _bo = signed_in(stack, "bo@globex.test", "Admin", TENANT_B).await;
+    let other_member = stack.member_id(TENANT_B, "bo@globex.test").await;
 
     let refusals: Vec<(&str, &str, String, StatusCode, &str)> = vec![
         // Roles: nobody above their own, SuperUser never Admin nor an
@@ -298,6 +365,20 @@ async fn refused_tree_and_role_changes_change_nothing(_: PgPoolOptions, db: PgCo
             StatusCode::NOT_FOUND,
             "NotFound",
         ),
+        (
+            "ada",
+            "assign_role",
+            format!("unit={child_1}&member={other_member}&role=Member"),
+            StatusCode::NOT_FOUND,
+            "NotFound",
+        ),
+        (
+            "ada",
+            "move_unit",
+            format!("id={child_2}&parent={other_root}"),
+            StatusCode::NOT_FOUND,
+            "NotFound",
+        ),
     ];
     for (who, endpoint, body, status, words) in refusals {
         let before_a = stack.snapshot(TENANT_A).await;
@@ -358,5 +439,81 @@ async fn refused_tree_and_role_changes_change_nothing(_: PgPoolOptions, db: PgCo
              where a.action = '{action}' and m.email = 'max@acme.test'"
         );
         assert_eq!(stack.count(TENANT_A, &sql).await, 1, "{action}");
+    }
+}
+
+/// The escalation rules per unit as a matrix: a caller whose role at a unit
+/// is each of the four roles, a member whose role there is each of the
+/// four, and every change of that member's role there (each role, or none).
+/// Roles come from assignments at the unit's parent, so the rules are the
+/// unit's, not the tenant's. Expected outcomes are the rules written out
+/// here independently; a refused change leaves everything as it was.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn the_escalation_rules_hold_per_unit(_: PgPoolOptions, db: PgConnectOptions) {
+    const ROLES: [&str; 4] = ["Admin", "SuperUser", "Member", "ReadOnly"];
+    let rank = |role: &str| 3 - ROLES.iter().position(|r| *r == role).unwrap();
+    let stack = &Stack::start(db, Settings::default()).await;
+    let mut ada = signed_in(stack, "ada@acme.test", "Admin", TENANT_A).await;
+    let root = root_of(stack, TENANT_A).await;
+    let parent = unit(stack, &mut ada, &root, "Parent").await;
+    let team = unit(stack, &mut ada, &parent, "Team").await;
+    // Callers and targets: tenant role Member, their role at Team from an
+    // assignment at Parent.
+    let mut callers = Vec::new();
+    let mut targets = Vec::new();
+    for role in ROLES {
+        for kind in ["caller", "target"] {
+            let email = format!("{kind}-{}@acme.test", role.to_lowercase());
+            let browser = signed_in(stack, &email, "Member", TENANT_A).await;
+            let id = stack.member_id(TENANT_A, &email).await;
+            let reply = assign(stack, &mut ada, &parent, &id, role).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            let list = if kind == "caller" {
+                &mut callers
+            } else {
+                &mut targets
+            };
+            list.push((role, browser, id));
+        }
+    }
+
+    for (caller_role, browser, _) in &mut callers {
+        for (target_role, _, target) in &targets {
+            for change in ROLES.iter().map(|r| Some(*r)).chain([None]) {
+                // The rules: the caller manages the unit, the target's role
+                // there is not above the caller's, nor is the new one.
+                let allowed = rank(caller_role) >= 2
+                    && rank(target_role) <= rank(caller_role)
+                    && change.is_none_or(|role| rank(role) <= rank(caller_role));
+                // Taking an assignment away needs one there: give one first,
+                // keeping the target's role there as it was.
+                if change.is_none() {
+                    let sql = format!(
+                        "insert into role_assignments (tenant_id, member_id, unit_id, role)
+                         values (app.current_tenant(), $1::uuid, '{team}', '{target_role}')"
+                    );
+                    stack.as_tenant(TENANT_A, &sql, target).await;
+                }
+                let before = stack.snapshot(TENANT_A).await;
+                let reply = assign(stack, browser, &team, target, change.unwrap_or("")).await;
+                let label = format!("{caller_role} sets {target_role} to {change:?}");
+                if allowed {
+                    assert_eq!(reply.status, StatusCode::OK, "{label}: {}", reply.body);
+                } else {
+                    assert_eq!(
+                        reply.status,
+                        StatusCode::FORBIDDEN,
+                        "{label}: {}",
+                        reply.body
+                    );
+                    assert_eq!(stack.snapshot(TENANT_A).await, before, "{label}");
+                }
+                // Back to no assignment at Team, for the next case.
+                let sql = format!(
+                    "delete from role_assignments where unit_id = '{team}' and member_id = $1::uuid"
+                );
+                stack.as_tenant(TENANT_A, &sql, target).await;
+            }
+        }
     }
 }
