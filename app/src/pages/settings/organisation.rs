@@ -154,7 +154,10 @@ fn tree_branch(tree: &[OrgUnit], unit: Uuid, chosen: Uuid, open: &HashSet<Uuid>)
         >
             {node.name.clone()}
         </a>
-        <span class="muted tree__role">{node.your_role.role.as_str()}</span>
+        // The caller's role where a unit role gives it; elsewhere it is
+        // their tenant role, which the header shows.
+        {(node.your_role.source != crate::model::RoleSource::Tenant)
+            .then(|| view! { <span class="badge tree__role">{node.your_role.role.as_str()}</span> })}
     };
     let kids: Vec<AnyView> = org_tree::children(tree, unit)
         .map(|child| tree_branch(tree, child.id, chosen, open))
@@ -194,14 +197,7 @@ fn UnitPanel(
         .into_iter()
         .map(|u| (u.id, org_tree::path_text(&tree, u.id)))
         .collect();
-    let counts = match (node.projects, node.sub_units) {
-        (0, 0) => None,
-        (p, s) => Some(format!(
-            "It has {p} project{} and {s} unit{} under it: move or delete them first.",
-            if p == 1 { "" } else { "s" },
-            if s == 1 { "" } else { "s" },
-        )),
-    };
+    let counts = blocked_reason(node.projects, node.sub_units);
     let room_below = node.depth < MAX_DEPTH;
     let changes = (manages && !is_root).then(|| {
         view! {
@@ -229,6 +225,34 @@ fn UnitPanel(
     .into_any()
 }
 
+/// Why a unit cannot be deleted yet, if it cannot: "It has 2 projects: move
+/// or delete them first."
+fn blocked_reason(projects: u64, sub_units: u64) -> Option<String> {
+    let count = |n: u64, one: &str, many: &str| match n {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
+    };
+    let parts: Vec<String> = [
+        count(projects, "project", "projects"),
+        count(sub_units, "unit under it", "units under it"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| {
+        let them = if projects + sub_units == 1 {
+            "it"
+        } else {
+            "them"
+        };
+        format!(
+            "It has {}: move or delete {them} first.",
+            parts.join(" and ")
+        )
+    })
+}
+
 /// "Add a unit" under the chosen one.
 #[component]
 fn NewUnitForm(parent: Uuid, actions: UnitActions) -> impl IntoView {
@@ -236,7 +260,7 @@ fn NewUnitForm(parent: Uuid, actions: UnitActions) -> impl IntoView {
     clear_on_success(actions.create, form);
     let pending = actions.create.pending();
     view! {
-        <ActionForm action=actions.create node_ref=form attr:class="form" attr:aria-label="Add a unit">
+        <ActionForm action=actions.create node_ref=form attr:class="form form--row" attr:aria-label="Add a unit">
             <input type="hidden" name="parent" value=parent.to_string() />
             <TextField
                 id="new-unit-name"
@@ -268,7 +292,7 @@ fn UnitEditForms(
     let delete_id = id.clone();
     let move_form = (!targets.is_empty()).then(move || {
         view! {
-            <ActionForm action=actions.moved attr:class="form" attr:aria-label="Move the unit">
+            <ActionForm action=actions.moved attr:class="form form--row" attr:aria-label="Move the unit">
                 <input type="hidden" name="id" value=move_id />
                 <label for="move-parent">"Move under"</label>
                 <select id="move-parent" name="parent" required=true>
@@ -294,7 +318,7 @@ fn UnitEditForms(
         .into_any(),
     };
     view! {
-        <ActionForm action=actions.rename attr:class="form" attr:aria-label="Rename the unit">
+        <ActionForm action=actions.rename attr:class="form form--row" attr:aria-label="Rename the unit">
             <input type="hidden" name="id" value=id.clone() />
             <TextField
                 id="unit-name"
@@ -438,5 +462,23 @@ fn AssignForm(
                 "Assign a role"
             </button>
         </ActionForm>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blocked_reason;
+
+    #[test]
+    fn an_empty_unit_can_go_and_a_full_one_says_why_not() {
+        assert_eq!(blocked_reason(0, 0), None);
+        assert_eq!(
+            blocked_reason(1, 0).as_deref(),
+            Some("It has 1 project: move or delete it first.")
+        );
+        assert_eq!(
+            blocked_reason(2, 1).as_deref(),
+            Some("It has 2 projects and 1 unit under it: move or delete them first.")
+        );
     }
 }
