@@ -15,12 +15,19 @@
 --
 -- Cost: each policy calls its function inside `(select …)`, which Postgres
 -- runs once per statement (an InitPlan), never once per row. (The `::uuid[]`
--- makes `any ((select …))` read as an array, not as a subquery of rows.) Reading needs
--- no per-unit work at all: every role reads, and every active member has a
--- role at every unit (at least their tenant role), so "may read here" is
--- "is an active member of this tenant". Writing checks the row's unit
--- against the array of units where the caller's role allows it, computed
--- once from the closure table (no recursive walk).
+-- makes `any ((select …))` read as an array, not as a subquery of rows.)
+--
+-- Reading needs no per-unit work at all: every role reads, and every
+-- active member has a role at every unit (at least their tenant role), so
+-- "may read here" is "the transaction names an active member". TenantTx
+-- names one only after reading their row in the same transaction and
+-- finding it active (app.enter_tenant, below), so the read policies test
+-- the setting itself: app.current_member() is inlined like the tenant's,
+-- and costs no lookup. (A lookup of the member row in the policy — a SQL
+-- function Postgres cannot inline — halved the list query's throughput.)
+-- Writing checks the row's unit against the array of units where the
+-- caller's role allows it, computed once per statement from the closure
+-- table (no recursive walk).
 
 create function app.current_member() returns uuid
     language sql
@@ -31,7 +38,7 @@ as $$
 $$;
 
 -- The caller's tenant role, if the caller is an active member of the
--- current tenant; null otherwise (then no project is visible).
+-- current tenant; null otherwise.
 create function app.caller_tenant_role() returns text
     language sql
     stable
@@ -108,7 +115,7 @@ drop policy projects_delete on projects;
 
 create policy projects_select on projects for select to saas_app, saas_readonly
     using (tenant_id = (select app.current_tenant())
-           and (select app.caller_tenant_role()) is not null);
+           and (select app.current_member()) is not null);
 create policy projects_insert on projects for insert to saas_app, saas_readonly
     with check (tenant_id = (select app.current_tenant())
                 and unit_id = any ((select app.units_where_caller_is('{Admin,SuperUser,Member}'))::uuid[]));
@@ -129,7 +136,7 @@ drop policy tasks_delete on tasks;
 
 create policy tasks_select on tasks for select to saas_app, saas_readonly
     using (tenant_id = (select app.current_tenant())
-           and (select app.caller_tenant_role()) is not null);
+           and (select app.current_member()) is not null);
 create policy tasks_insert on tasks for insert to saas_app, saas_readonly
     with check (tenant_id = (select app.current_tenant())
                 and unit_id = any ((select app.units_where_caller_is('{Admin,SuperUser,Member}'))::uuid[]));

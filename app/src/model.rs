@@ -157,6 +157,15 @@ impl Member {
     }
 }
 
+/// The project list page: a page of projects and the organisation's units
+/// (the unit filter's choices, each project's path, where "New project" may
+/// put one), read in one transaction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectsView {
+    pub projects: Paged<Project>,
+    pub units: Vec<OrgUnit>,
+}
+
 /// A project with its tasks, as its page shows it, and the tenant's members
 /// for assigning them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +174,8 @@ pub struct ProjectDetail {
     /// The caller's effective role at the project's unit: what they may do
     /// here.
     pub your_role: EffectiveRole,
+    /// The organisation's units: the project's path, and where it may move.
+    pub units: Vec<OrgUnit>,
     pub tasks: Vec<Task>,
     pub members: Vec<Member>,
 }

@@ -6,7 +6,7 @@ use super::{Need, audit, authorize, authorize_at, invalid, not_found, tenant_rea
 #[cfg(feature = "ssr")]
 use crate::audit_action::AuditAction;
 use crate::error::AppError;
-use crate::model::{Dashboard, Paged, Project, ProjectDetail};
+use crate::model::{Dashboard, Paged, Project, ProjectDetail, ProjectsView};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -41,6 +41,41 @@ pub async fn list_projects(
     Ok(listed)
 }
 
+/// The project list page in one transaction: [`list_projects`]'s page and
+/// the organisation's units.
+#[server(endpoint = "projects_page")]
+pub async fn projects_page(
+    #[server(default)] page: u32,
+    #[server(default)] search: String,
+    #[server(default)] archived: bool,
+    #[server(default)] unit: Option<Uuid>,
+) -> Result<ProjectsView, AppError> {
+    use crate::db::projects::{self, ProjectFilter};
+    use crate::domain::SearchText;
+    use crate::model::PageRequest;
+
+    let caller = authorize(Need::Read).await?;
+    let search = SearchText::parse(&search).map_err(invalid("q"))?;
+    let filter = ProjectFilter {
+        search: search.non_empty().map(str::to_owned),
+        include_archived: archived,
+        unit,
+    };
+    let mut tx = tenant_read_tx(&caller).await?;
+    let listed = projects::list(
+        &mut tx,
+        &filter,
+        PageRequest::new(page, PageRequest::DEFAULT_PER_PAGE),
+    )
+    .await?;
+    let units = crate::db::org::tree(&mut tx).await?;
+    tx.commit().await?;
+    Ok(ProjectsView {
+        projects: listed,
+        units,
+    })
+}
+
 /// The signed-in home page: the caller's open tasks, the projects changed
 /// last, counts.
 #[server(endpoint = "dashboard")]
@@ -64,10 +99,12 @@ pub async fn get_project(id: Uuid) -> Result<ProjectDetail, AppError> {
     let your_role = authorize_at(&mut tx, project.unit_id, Need::Read).await?;
     let tasks = tasks::list_for_project(&mut tx, id).await?;
     let members = members::list(&mut tx).await?;
+    let units = crate::db::org::tree(&mut tx).await?;
     tx.commit().await?;
     Ok(ProjectDetail {
         project,
         your_role,
+        units,
         tasks,
         members,
     })

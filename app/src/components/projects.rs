@@ -4,28 +4,28 @@
 //! in the query string (`q`, `archived`, `unit`, `page`), so every view has
 //! a URL and works without JavaScript. And the form that creates a project.
 
-use crate::api::{CreateProject, list_projects};
+use crate::api::{CreateProject, projects_page};
 use crate::components::feedback::Feedback;
 use crate::components::fields::TextField;
 use crate::components::pager::{Pager, page_query};
 use crate::domain::{Description, ProjectName, SearchText};
 use crate::error::AppError;
-use crate::model::OrgUnit;
+use crate::model::{OrgUnit, ProjectsView};
 use crate::org_tree;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 
-/// The tenant's organisation tree, as the projects pages load it.
-pub type TreeResource = Resource<Result<Vec<OrgUnit>, AppError>>;
+/// The list page's data, as [`projects_view`] loads it.
+pub type ProjectsResource = Resource<Result<ProjectsView, AppError>>;
 
 /// The list as the query string asks for it.
 #[derive(Clone, Debug, PartialEq, Default)]
-struct ListQuery {
+pub struct ListQuery {
     page: u32,
     search: String,
     archived: bool,
-    unit: Option<Uuid>,
+    pub unit: Option<Uuid>,
 }
 
 impl ListQuery {
@@ -40,18 +40,10 @@ impl ListQuery {
     }
 }
 
-/// The search form and the list. `refresh`: a counter that reloads the list
-/// when it moves (a feedback's successes, say).
-///
-/// One piece although long: the form, the list and its pager all read the
-/// same query-string memo, and most of the length is the `view!` markup.
-#[component]
-pub fn ProjectList(
-    /// The organisation tree: the unit filter's choices and each project's
-    /// path.
-    tree: TreeResource,
-    #[prop(optional, into)] refresh: Option<Signal<usize>>,
-) -> impl IntoView {
+/// The list as the query string asks for it, and the page's data loaded
+/// for it: again whenever the query or `refresh` (a counter: a feedback's
+/// successes, say) moves.
+pub fn projects_view(refresh: Signal<usize>) -> (Memo<ListQuery>, ProjectsResource) {
     let query = use_query_map();
     let list_query = Memo::new(move |_| {
         let query = query.read();
@@ -62,13 +54,22 @@ pub fn ProjectList(
             unit: query.get("unit").and_then(|u| Uuid::parse_str(&u).ok()),
         }
     });
-    let projects = Resource::new(
-        move || (list_query.get(), refresh.map(|r| r.get())),
-        |(q, _)| list_projects(q.page, q.search, q.archived, q.unit),
+    let listed = Resource::new(
+        move || (list_query.get(), refresh.get()),
+        |(q, _)| projects_page(q.page, q.search, q.archived, q.unit),
     );
+    (list_query, listed)
+}
+
+/// The search form, its unit filter and the list.
+///
+/// One piece although long: the form, the list and its pager all read the
+/// same query-string memo, and most of the length is the `view!` markup.
+#[component]
+pub fn ProjectList(list_query: Memo<ListQuery>, listed: ProjectsResource) -> impl IntoView {
     let unit_filter = move || {
         Suspend::new(async move {
-            let units = tree.await.unwrap_or_default();
+            let units = listed.await.map(|v| v.units).unwrap_or_default();
             let chosen = list_query.read_untracked().unit;
             // A tenant without sub-units has nothing to filter by.
             (units.len() > 1).then(|| {
@@ -120,9 +121,8 @@ pub fn ProjectList(
         <Transition fallback=|| view! { <p class="muted">"Loading projects…"</p> }>
             {move || Suspend::new(async move {
                 let asked = list_query.get_untracked();
-                let units = tree.await.unwrap_or_default();
-                match projects.await {
-                    Ok(listed) if listed.items.is_empty() && listed.page.page() == 1 => {
+                match listed.await.map(|v| (v.projects, v.units)) {
+                    Ok((listed, _)) if listed.items.is_empty() && listed.page.page() == 1 => {
                         let text = if asked.search.is_empty() {
                             "No projects yet.".to_owned()
                         } else {
@@ -131,7 +131,7 @@ pub fn ProjectList(
                         view! { <p class="empty" data-testid="projects-empty">{text}</p> }
                             .into_any()
                     }
-                    Ok(listed) => {
+                    Ok((listed, units)) => {
                         let current = listed.page.page();
                         let pages = listed.page_count();
                         let link = Callback::new(move |page| asked.page_href(page));

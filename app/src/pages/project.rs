@@ -5,7 +5,7 @@
 
 use crate::api::{
     CreateTask, DeleteProject, MoveProject, RestoreTask, SetProjectArchived, SetTaskDone,
-    UpdateProject, get_project, org_tree,
+    UpdateProject, get_project,
 };
 use crate::components::feedback::Feedback;
 use crate::components::fields::TextField;
@@ -154,8 +154,6 @@ pub fn ProjectPage() -> impl IntoView {
             + task_feedback.successes().get()
     };
     let detail = load_detail(changes);
-    // The tree, for the project's path and where it may move.
-    let tree = Resource::new(|| (), |_| org_tree());
 
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -167,10 +165,9 @@ pub fn ProjectPage() -> impl IntoView {
                         let role = detail.your_role.role;
                         let can_write = role.can_write();
                         let can_delete = role.can_delete_projects();
-                        let units = tree.await.unwrap_or_default();
                         let unit_line = view! {
                             <UnitLine
-                                units
+                                units=detail.units.clone()
                                 project=detail.project.clone()
                                 role=detail.your_role.clone()
                                 can_write

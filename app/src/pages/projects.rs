@@ -4,12 +4,11 @@
 //! without JavaScript) that takes you into the new project. Signed-out
 //! visitors never reach it: the server sends them to sign in and back here.
 
-use crate::api::{CreateProject, org_tree};
+use crate::api::CreateProject;
 use crate::components::feedback::Feedback;
-use crate::components::projects::{NewProjectForm, ProjectList, writable_units};
+use crate::components::projects::{NewProjectForm, ProjectList, projects_view, writable_units};
 use crate::components::title::PageTitle;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 
 #[component]
@@ -17,8 +16,7 @@ pub fn ProjectsPage() -> impl IntoView {
     let create = ServerAction::<CreateProject>::new();
     let feedback = Feedback::default();
     feedback.watch(create, crate::notices::project_created);
-    let tree = Resource::new(|| (), |_| org_tree());
-    let query = use_query_map();
+    let (list_query, listed) = projects_view(feedback.successes());
     view! {
         <PageTitle parts=vec!["Projects".to_owned()] />
         <section class="page" aria-labelledby="projects-title">
@@ -28,16 +26,14 @@ pub fn ProjectsPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         // Offered where the caller may write; the filtered
                         // unit first.
-                        let filtered = query
-                            .read_untracked()
-                            .get("unit")
-                            .and_then(|u| Uuid::parse_str(&u).ok());
-                        let units = writable_units(&tree.await.unwrap_or_default(), filtered);
+                        let filtered = list_query.read_untracked().unit;
+                        let units = listed.await.map(|v| v.units).unwrap_or_default();
+                        let units = writable_units(&units, filtered);
                         (!units.is_empty()).then(|| view! { <NewProjectDialog create feedback units /> })
                     })}
                 </Suspense>
             </div>
-            <ProjectList tree refresh=feedback.successes() />
+            <ProjectList list_query listed />
         </section>
     }
 }

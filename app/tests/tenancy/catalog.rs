@@ -146,7 +146,7 @@ fn by_role(table: &str, cmd: &str) -> Option<String> {
     };
     match (table, cmd) {
         ("projects" | "tasks", "SELECT") => Some(format!(
-            "({tenant} AND (( SELECT app.caller_tenant_role() AS caller_tenant_role) IS NOT NULL))"
+            "({tenant} AND (( SELECT app.current_member() AS current_member) IS NOT NULL))"
         )),
         ("projects", "DELETE") => Some(units("Admin,SuperUser")),
         ("projects" | "tasks", _) => Some(units("Admin,SuperUser,Member")),
@@ -272,29 +272,37 @@ async fn the_tenant_function_is_inlined_pinned_and_not_public(
     db: PgConnectOptions,
 ) {
     let mut conn = connect_as_app(&db).await;
-    let (config, definer, public): (Option<Vec<String>>, bool, bool) = sqlx::query_as(
-        "select p.proconfig, p.prosecdef,
-                exists (select from aclexplode(p.proacl) a where a.grantee = 0)
-         from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-         where n.nspname = 'app' and p.proname = 'current_tenant'",
-    )
-    .fetch_one(&mut conn)
-    .await
-    .unwrap();
-    assert_eq!(config, None, "a SET clause stops inlining");
-    assert!(!definer);
-    assert!(!public, "PUBLIC may execute app.current_tenant()");
+    // The tenant's function, and the member's, which the read policies of
+    // projects and tasks call the same way.
+    for (function, setting) in [
+        ("current_tenant", "app.tenant_id"),
+        ("current_member", "app.member_id"),
+    ] {
+        let (config, definer, public): (Option<Vec<String>>, bool, bool) = sqlx::query_as(
+            "select p.proconfig, p.prosecdef,
+                    exists (select from aclexplode(p.proacl) a where a.grantee = 0)
+             from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+             where n.nspname = 'app' and p.proname = $1",
+        )
+        .bind(function)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(config, None, "{function}: a SET clause stops inlining");
+        assert!(!definer, "{function}");
+        assert!(!public, "PUBLIC may execute app.{function}()");
 
-    // Inlined: the plan's output is the body's expression, not a call.
-    let plan: Vec<String> = sqlx::query_scalar(
-        "explain (verbose, costs off) select * from projects where tenant_id = (select app.current_tenant())",
-    )
-    .fetch_all(&mut conn)
-    .await
-    .unwrap();
-    let plan = plan.join("\n");
-    assert!(plan.contains("current_setting('app.tenant_id'"), "{plan}");
-    assert!(!plan.contains("current_tenant()"), "{plan}");
+        // Inlined: the plan's output is the body's expression, not a call.
+        let plan: Vec<String> = sqlx::query_scalar(&format!(
+            "explain (verbose, costs off) select * from projects where (select app.{function}()) is not null"
+        ))
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        let plan = plan.join("\n");
+        assert!(plan.contains(&format!("current_setting('{setting}'")), "{plan}");
+        assert!(!plan.contains(&format!("{function}()")), "{plan}");
+    }
 }
 
 #[sqlx::test(migrator = "app::db::MIGRATOR")]
