@@ -1,5 +1,6 @@
 // axe-core on every page, for every role, at both sizes: no violation of
-// the WCAG 2.0/2.1 level A and AA rules (and no vendor name in the text). Pages a role may not open are
+// the WCAG 2.0/2.1 level A and AA rules (and no vendor name in the text,
+// and nothing wider than the screen). Pages a role may not open are
 // checked as the 403 page that role gets; the project page is checked with
 // a task's menu open and a toast showing too.
 import AxeBuilder from "@axe-core/playwright";
@@ -13,6 +14,11 @@ const WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 async function expectNoViolations(page: Page, what: string) {
   // And no vendor's name in what the app says to people.
   expect(await page.locator("body").innerText(), `${what}: ${page.url()}`).not.toMatch(/cognito/i);
+  // And nothing wider than the screen: a phone would zoom the page out.
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(wide, `${what}: ${page.url()} is wider than the screen`).toBeLessThanOrEqual(
+    page.viewportSize()!.width,
+  );
   const results = await new AxeBuilder({ page }).withTags(WCAG_A_AA).analyze();
   const found = results.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`,

@@ -132,12 +132,14 @@ test("the tree opens and closes without JavaScript, and roles show where they co
   await expect(page.getByRole("heading", { level: 3, name: "Platform" })).toBeVisible();
   await expect(page.getByTestId("your-role")).toHaveText("Your role here: Member — tenant role");
   await expect(page.getByRole("form", { name: "Add a unit" })).toHaveCount(0);
-  // Engineering's branch closes and opens with its summary's marker.
-  const summary = tree.locator("summary", { hasText: "Engineering" });
+  // Engineering's branch closes and opens with its toggle, and Engineering
+  // itself stays in sight.
+  const toggle = tree.locator("summary", { hasText: "2 units under Engineering" });
   await expect(tree.getByRole("link", { name: "Platform" })).toBeVisible();
-  await summary.click({ position: { x: 3, y: 8 } });
+  await toggle.click();
   await expect(tree.getByRole("link", { name: "Platform" })).toBeHidden();
-  await summary.click({ position: { x: 3, y: 8 } });
+  await expect(tree.getByRole("link", { name: "Engineering" })).toBeVisible();
+  await toggle.click();
   await expect(tree.getByRole("link", { name: "Platform" })).toBeVisible();
   await context.close();
 });

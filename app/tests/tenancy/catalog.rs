@@ -300,7 +300,10 @@ async fn the_tenant_function_is_inlined_pinned_and_not_public(
         .await
         .unwrap();
         let plan = plan.join("\n");
-        assert!(plan.contains(&format!("current_setting('{setting}'")), "{plan}");
+        assert!(
+            plan.contains(&format!("current_setting('{setting}'")),
+            "{plan}"
+        );
         assert!(!plan.contains(&format!("{function}()")), "{plan}");
     }
 }

@@ -141,18 +141,21 @@ pub fn OrganisationPage() -> impl IntoView {
     }
 }
 
-/// `unit` and, nested in a `<details>` that opens without JavaScript, the
-/// units under it.
+/// `unit`'s link and, in a `<details>` that opens and closes without
+/// JavaScript, the units under it. (The link sits before the `<details>`,
+/// not in its `<summary>`: a link inside the toggle would nest two
+/// controls, and a closed branch must still show its own unit.)
 fn tree_branch(tree: &[OrgUnit], unit: Uuid, chosen: Uuid, open: &HashSet<Uuid>) -> AnyView {
     let Some(node) = org_tree::find(tree, unit) else {
         return ().into_any();
     };
+    let name = node.name.clone();
     let link = view! {
         <a
             href=format!("/settings/organisation?unit={unit}")
             aria-current=(unit == chosen).then_some("page")
         >
-            {node.name.clone()}
+            {name.clone()}
         </a>
         // The caller's role where a unit role gives it; elsewhere it is
         // their tenant role, which the header shows.
@@ -163,12 +166,19 @@ fn tree_branch(tree: &[OrgUnit], unit: Uuid, chosen: Uuid, open: &HashSet<Uuid>)
         .map(|child| tree_branch(tree, child.id, chosen, open))
         .collect();
     if kids.is_empty() {
-        return view! { <li class="tree__leaf">{link}</li> }.into_any();
+        return view! { <li>{link}</li> }.into_any();
     }
+    let count = match kids.len() {
+        1 => "1 unit".to_owned(),
+        n => format!("{n} units"),
+    };
     view! {
         <li>
-            <details open=open.contains(&unit)>
-                <summary>{link}</summary>
+            {link}
+            <details class="tree__branch" open=open.contains(&unit)>
+                <summary>
+                    {count} <span class="visually-hidden">" under " {name}</span>
+                </summary>
                 <ul>{kids}</ul>
             </details>
         </li>
