@@ -143,3 +143,22 @@ test("the tree opens and closes without JavaScript, and roles show where they co
   await expect(tree.getByRole("link", { name: "Platform" })).toBeVisible();
   await context.close();
 });
+
+test("long unit paths stay on a phone's screen", async ({ page }) => {
+  // Three levels of long names: the unit filter, the New project choices
+  // and the move pickers list them as paths.
+  await signInAt(page, "/settings/organisation", "ada@acme.test");
+  await hydrated(page);
+  for (const level of [1, 2, 3]) {
+    await addUnit(page, `A rather long unit name at level ${level} ${randomUUID().slice(0, 8)}`);
+  }
+  await page.goto("/projects?q=Rocket");
+  await page.getByRole("link", { name: "Rocket skates" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Rocket skates" })).toBeVisible();
+  for (const path of ["/projects", "/projects/new", "/settings/organisation", page.url()]) {
+    await page.goto(path);
+    await hydrated(page);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide, path).toBeLessThanOrEqual(page.viewportSize()!.width);
+  }
+});

@@ -254,6 +254,8 @@ async fn refused_tree_and_role_changes_change_nothing(_: PgPoolOptions, db: PgCo
     let _bo = signed_in(stack, "bo@globex.test", "Admin", TENANT_B).await;
     let other_member = stack.member_id(TENANT_B, "bo@globex.test").await;
 
+    // Child 1 has a project, so it cannot be deleted.
+    project_in(stack, TENANT_A, &child_1).await;
     let refusals: Vec<(&str, &str, String, StatusCode, &str)> = vec![
         // Roles: nobody above their own, SuperUser never Admin nor an
         // Admin's, nobody their own, not at the root.
@@ -349,6 +351,13 @@ async fn refused_tree_and_role_changes_change_nothing(_: PgPoolOptions, db: PgCo
             format!("id={parent}"),
             StatusCode::BAD_REQUEST,
             "units under it",
+        ),
+        (
+            "ada",
+            "delete_unit",
+            format!("id={child_1}"),
+            StatusCode::BAD_REQUEST,
+            "still has projects",
         ),
         // Another tenant's ids look like none at all.
         (
