@@ -19,24 +19,10 @@ pub async fn list_projects(
     #[server(default)] archived: bool,
     #[server(default)] unit: Option<Uuid>,
 ) -> Result<Paged<Project>, AppError> {
-    use crate::db::projects::{self, ProjectFilter};
-    use crate::domain::SearchText;
-    use crate::model::PageRequest;
-
     let caller = authorize(Need::Read).await?;
-    let search = SearchText::parse(&search).map_err(invalid("q"))?;
-    let filter = ProjectFilter {
-        search: search.non_empty().map(str::to_owned),
-        include_archived: archived,
-        unit,
-    };
+    let filter = project_filter(&search, archived, unit)?;
     let mut tx = tenant_read_tx(&caller).await?;
-    let listed = projects::list(
-        &mut tx,
-        &filter,
-        PageRequest::new(page, PageRequest::DEFAULT_PER_PAGE),
-    )
-    .await?;
+    let listed = crate::db::projects::list(&mut tx, &filter, list_page(page)).await?;
     tx.commit().await?;
     Ok(listed)
 }
@@ -50,24 +36,10 @@ pub async fn projects_page(
     #[server(default)] archived: bool,
     #[server(default)] unit: Option<Uuid>,
 ) -> Result<ProjectsView, AppError> {
-    use crate::db::projects::{self, ProjectFilter};
-    use crate::domain::SearchText;
-    use crate::model::PageRequest;
-
     let caller = authorize(Need::Read).await?;
-    let search = SearchText::parse(&search).map_err(invalid("q"))?;
-    let filter = ProjectFilter {
-        search: search.non_empty().map(str::to_owned),
-        include_archived: archived,
-        unit,
-    };
+    let filter = project_filter(&search, archived, unit)?;
     let mut tx = tenant_read_tx(&caller).await?;
-    let listed = projects::list(
-        &mut tx,
-        &filter,
-        PageRequest::new(page, PageRequest::DEFAULT_PER_PAGE),
-    )
-    .await?;
+    let listed = crate::db::projects::list(&mut tx, &filter, list_page(page)).await?;
     let units = crate::db::org::tree(&mut tx).await?;
     tx.commit().await?;
     Ok(ProjectsView {
@@ -281,4 +253,26 @@ pub(crate) async fn project_allows(
         .ok_or_else(not_found)?;
     authorize_at(tx, project.unit_id, need).await?;
     Ok(())
+}
+
+/// What the project list shows, from the list's query: 400 for a search
+/// that is not one.
+#[cfg(feature = "ssr")]
+fn project_filter(
+    search: &str,
+    archived: bool,
+    unit: Option<Uuid>,
+) -> Result<crate::db::projects::ProjectFilter, AppError> {
+    let search = crate::domain::SearchText::parse(search).map_err(invalid("q"))?;
+    Ok(crate::db::projects::ProjectFilter {
+        search: search.non_empty().map(str::to_owned),
+        include_archived: archived,
+        unit,
+    })
+}
+
+/// The list's page `page`, of the usual length.
+#[cfg(feature = "ssr")]
+fn list_page(page: u32) -> crate::model::PageRequest {
+    crate::model::PageRequest::new(page, crate::model::PageRequest::DEFAULT_PER_PAGE)
 }

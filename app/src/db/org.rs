@@ -17,10 +17,6 @@ pub struct Unit {
     /// `None` for the root.
     pub parent_id: Option<Uuid>,
     pub name: String,
-    /// Levels below the root.
-    pub depth: i32,
-    /// Levels below this unit to its deepest descendant (0 for a leaf).
-    pub height: i32,
 }
 
 impl Unit {
@@ -59,28 +55,12 @@ pub async fn root(tx: &mut TenantTx) -> Result<Uuid, DbError> {
 pub async fn get(tx: &mut TenantTx, id: Uuid) -> Result<Option<Unit>, DbError> {
     let unit = sqlx::query_as!(
         Unit,
-        r#"select u.id, u.parent_id, u.name,
-                  (select max(p.distance) from org_unit_paths p where p.unit_id = u.id) as "depth!",
-                  (select max(p.distance) from org_unit_paths p where p.ancestor_id = u.id) as "height!"
-           from org_units u where u.id = $1"#,
+        "select id, parent_id, name from org_units where id = $1",
         id
     )
     .fetch_optional(tx.conn())
     .await?;
     Ok(unit)
-}
-
-/// Whether `unit` is `ancestor` or lies under it.
-pub async fn is_within(tx: &mut TenantTx, unit: Uuid, ancestor: Uuid) -> Result<bool, DbError> {
-    let found = sqlx::query_scalar!(
-        r#"select exists (select from org_unit_paths
-                          where ancestor_id = $2 and unit_id = $1) as "found!""#,
-        unit,
-        ancestor
-    )
-    .fetch_one(tx.conn())
-    .await?;
-    Ok(found)
 }
 
 /// The whole tree, parents before children and siblings by name, each unit
