@@ -7,13 +7,17 @@ const baseURL = process.env.BASE_URL ?? "http://127.0.0.1:3000";
 
 export default defineConfig({
   testDir: "./tests",
-  timeout: 30_000,
+  // A test's budget: several of them sign in twice, each page of a fresh
+  // browser context compiling the debug build's WASM on a busy machine.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
   workers: 2,
-  reporter: [["list"]],
+  // The summary repeats each failure's error last, where a CI log's tail
+  // shows it.
+  reporter: [["list"], ["./failure-summary.ts"]],
   use: {
     baseURL,
     trace: "retain-on-failure",

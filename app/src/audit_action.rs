@@ -16,16 +16,19 @@ pub enum AuditTarget {
     Role,
     Project,
     Task,
+    /// A tenant API key.
+    ApiKey,
 }
 
 impl AuditTarget {
-    pub const ALL: [AuditTarget; 6] = [
+    pub const ALL: [AuditTarget; 7] = [
         AuditTarget::Member,
         AuditTarget::Tenant,
         AuditTarget::Org,
         AuditTarget::Role,
         AuditTarget::Project,
         AuditTarget::Task,
+        AuditTarget::ApiKey,
     ];
 
     /// The stored name, and the first part of its actions' names.
@@ -37,6 +40,7 @@ impl AuditTarget {
             AuditTarget::Role => "role",
             AuditTarget::Project => "project",
             AuditTarget::Task => "task",
+            AuditTarget::ApiKey => "apikey",
         }
     }
 
@@ -54,6 +58,7 @@ impl AuditTarget {
             AuditTarget::Role => "Any unit role change",
             AuditTarget::Project => "Any project change",
             AuditTarget::Task => "Any task change",
+            AuditTarget::ApiKey => "Any API key change",
         }
     }
 }
@@ -88,10 +93,12 @@ pub enum AuditAction {
     TaskAssign,
     TaskDelete,
     TaskRestore,
+    ApiKeyCreate,
+    ApiKeyRevoke,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::TenantCreate,
         AuditAction::TenantRename,
         AuditAction::MemberInvite,
@@ -119,6 +126,8 @@ impl AuditAction {
         AuditAction::TaskAssign,
         AuditAction::TaskDelete,
         AuditAction::TaskRestore,
+        AuditAction::ApiKeyCreate,
+        AuditAction::ApiKeyRevoke,
     ];
 
     /// The stored name: `<target>.<verb>`.
@@ -151,6 +160,8 @@ impl AuditAction {
             AuditAction::TaskAssign => "task.assign",
             AuditAction::TaskDelete => "task.delete",
             AuditAction::TaskRestore => "task.restore",
+            AuditAction::ApiKeyCreate => "apikey.create",
+            AuditAction::ApiKeyRevoke => "apikey.revoke",
         }
     }
 
@@ -166,6 +177,7 @@ impl AuditAction {
             | ProjectDelete => AuditTarget::Project,
             TaskCreate | TaskUpdate | TaskComplete | TaskReopen | TaskAssign | TaskDelete
             | TaskRestore => AuditTarget::Task,
+            ApiKeyCreate | ApiKeyRevoke => AuditTarget::ApiKey,
         }
     }
 
@@ -199,6 +211,8 @@ impl AuditAction {
             AuditAction::TaskAssign => "Task assigned",
             AuditAction::TaskDelete => "Task deleted",
             AuditAction::TaskRestore => "Task restored",
+            AuditAction::ApiKeyCreate => "API key created",
+            AuditAction::ApiKeyRevoke => "API key revoked",
         }
     }
 

@@ -293,6 +293,16 @@ pub fn sentence(row: &Logged, names: &Names) -> Vec<SentencePart> {
             parts.extend([words(verb), Quoted(said("title"))]);
             parts.extend(task_project());
         }
+        AuditAction::ApiKeyCreate => parts.extend([
+            words(" created the API key "),
+            Quoted(said("name")),
+            words(&format!(" ({}, {})", said("prefix"), said("role"))),
+        ]),
+        AuditAction::ApiKeyRevoke => parts.extend([
+            words(" revoked the API key "),
+            Quoted(said("name")),
+            words(&format!(" ({})", said("prefix"))),
+        ]),
     }
     parts
 }

@@ -1,9 +1,11 @@
 //! Who is calling: a verified member of one tenant, with one role.
 //!
-//! An [`Identity`] is proof. Its fields are private and the only constructor
-//! that production code can reach is the one sign-in uses after it has
-//! verified the ID token, so holding an `Identity` means the tenant and the
-//! role came from Cognito's signed claims, never from the request.
+//! An [`Identity`] is proof. Its fields are private and production code
+//! makes one only from a verified credential: the claims of a verified
+//! Cognito token (sign-in, refresh, an API access token with its member
+//! row), or a tenant API key whose hash matched inside its tenant (see
+//! `db::api_keys`). Holding an `Identity` means the tenant and the role came
+//! from one of those, never from the request.
 
 use crate::model::CurrentUser;
 use crate::role::Role;
@@ -80,6 +82,18 @@ impl Identity {
         self.role
     }
 
+    /// The identity of a tenant API key whose secret was just matched in
+    /// its tenant: it acts with the key's role, and its audit rows name the
+    /// key. Only `db::api_keys` makes one.
+    pub(crate) fn for_api_key(key: Uuid, name: &str, tenant: TenantId, role: Role) -> Self {
+        Self {
+            sub: format!("apikey:{key}"),
+            email: format!("API key “{name}”"),
+            tenant,
+            role,
+        }
+    }
+
     /// An identity for tests, which have no sign-in to go through. Compiled
     /// only with the `test-support` feature, which only this crate's own
     /// dev-dependency turns on: no production build contains it.
@@ -106,6 +120,21 @@ pub struct SignedIn {
     /// `TenantTx::begin`), so a change that revoked the session stops
     /// requests already in flight too.
     pub auth_epoch: i64,
+    /// How the caller proved who they are.
+    pub credential: Credential,
+}
+
+/// The credential a request came with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// A browser session, signed in through the hosted UI.
+    Session,
+    /// A Cognito access token on the JSON API: a member, like a session.
+    AccessToken,
+    /// A tenant API key on the JSON API (its id): no member. Its
+    /// transactions re-check the key instead of a member row (see
+    /// `TenantTx::begin`).
+    ApiKey(Uuid),
 }
 
 impl SignedIn {

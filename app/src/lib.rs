@@ -16,6 +16,8 @@
 //!   `members` mirror in step, the rules checked first;
 //! - `onboarding` (ssr): the operator's commands (a new tenant with its first
 //!   Admin, the demo tenants);
+//! - `once_cookie` (ssr): what a form post without JavaScript leaves for
+//!   the page it returns to, read there once;
 //! - `directory` (ssr): Cognito's admin API (the user pool);
 //! - `db` (ssr): the only door to Postgres — `TenantTx` for tenant data, a
 //!   separately named `system` entry for work that belongs to no tenant, and
@@ -47,7 +49,11 @@ pub mod membership;
 #[cfg(feature = "ssr")]
 pub mod onboarding;
 #[cfg(feature = "ssr")]
+pub mod once_cookie;
+#[cfg(feature = "ssr")]
 pub mod organisation;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 /// The per-response nonce that the server's Content-Security-Policy allows
 /// scripts with. The server puts it in the request's extensions; the shell
@@ -55,6 +61,12 @@ pub mod organisation;
 #[cfg(feature = "ssr")]
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub std::sync::Arc<str>);
+
+/// Whether the site is served over HTTPS; the server provides it to pages
+/// and server functions. Cookies they set are then `Secure`.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy, Debug)]
+pub struct HttpsSite(pub bool);
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -173,6 +185,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("settings"), StaticSegment("audit"))
                         view=pages::settings::audit::AuditPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("settings"), StaticSegment("api-keys"))
+                        view=pages::settings::api_keys::ApiKeysPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

@@ -107,13 +107,16 @@ pub async fn resend(
 ) -> Result<members::Record, MembershipError> {
     // Under the tenant lock, like every member change: a revoke or a first
     // sign-in committed meanwhile is seen here.
-    let record = members::get_for_update(&mut tx, member)
-        .await?
-        .ok_or(MembershipError::NotFound)?;
-    policy::may_invite(by.role, record.role)?;
-    if record.invited_at.is_none() || !record.active {
-        return Err(MembershipError::NoInvitation);
-    }
+    let check = |record: &members::Record| {
+        policy::may_invite(by.role, record.role)?;
+        if record.invited_at.is_none() || !record.active {
+            return Err(MembershipError::NoInvitation);
+        }
+        Ok(())
+    };
+    check(&unlocked(&mut tx, member).await?)?;
+    let record = locked(&mut tx, member).await?;
+    check(&record)?;
     members::reinvited(&mut tx, member).await?;
     let summary = serde_json::json!({ "email": record.email });
     record_change(
@@ -150,22 +153,27 @@ pub async fn change(
     // `by.role` is the caller's role as it stands now. The target's row is
     // locked last, after any request of theirs in flight has finished.
     let admins = members::active_admins(&mut tx).await?;
-    let record = members::get_for_update(&mut tx, member)
-        .await?
-        .ok_or(MembershipError::NotFound)?;
-    let target = Target {
-        role: record.role,
-        active: record.active,
-        is_caller: record.cognito_sub == by.actor.sub,
+    // Whether the change is allowed, and whether it changes anything.
+    let check = |record: &members::Record| {
+        let target = Target {
+            role: record.role,
+            active: record.active,
+            is_caller: record.cognito_sub == by.actor.sub,
+        };
+        policy::may_change(by.role, target, change, admins)?;
+        Ok::<_, MembershipError>(match change {
+            MemberChange::SetRole(role) => role == record.role,
+            MemberChange::Enable => record.active,
+            MemberChange::Disable => !record.active,
+            MemberChange::Remove => false,
+        })
     };
-    policy::may_change(by.role, target, change, admins)?;
-    let unchanged = match change {
-        MemberChange::SetRole(role) => role == record.role,
-        MemberChange::Enable => record.active,
-        MemberChange::Disable => !record.active,
-        MemberChange::Remove => false,
-    };
-    if unchanged {
+    let seen = unlocked(&mut tx, member).await?;
+    if check(&seen)? {
+        return Ok(seen);
+    }
+    let record = locked(&mut tx, member).await?;
+    if check(&record)? {
         return Ok(record);
     }
 
@@ -187,6 +195,27 @@ pub async fn change(
         return Err(error.into());
     }
     Ok(after)
+}
+
+/// The member as the row stands, unlocked. A change is checked on it
+/// first, so one that will be refused or changes nothing never waits for
+/// the member's requests in flight — nor holds up their next ones behind
+/// it (see `members::get_for_update`); what passes is checked again on
+/// [`locked`].
+async fn unlocked(
+    tx: &mut TenantChangeTx,
+    member: Uuid,
+) -> Result<members::Record, MembershipError> {
+    members::record(tx, member)
+        .await?
+        .ok_or(MembershipError::NotFound)
+}
+
+/// The member, locked until the transaction ends.
+async fn locked(tx: &mut TenantChangeTx, member: Uuid) -> Result<members::Record, MembershipError> {
+    members::get_for_update(tx, member)
+        .await?
+        .ok_or(MembershipError::NotFound)
 }
 
 /// The change to the `members` row: returns the audit action, its summary

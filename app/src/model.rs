@@ -310,3 +310,25 @@ pub struct UnitPeople {
     pub members: Vec<UnitMember>,
     pub grantable: Vec<crate::role::Role>,
 }
+
+/// A tenant API key as the settings page lists it (never its secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub id: Uuid,
+    pub name: String,
+    /// The start of the secret, to tell keys apart.
+    pub prefix: String,
+    pub role: crate::role::Role,
+    pub created_by_email: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: Option<OffsetDateTime>,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
+/// A key just made, with its secret: the only time the secret is seen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiKey {
+    pub key: ApiKey,
+    pub secret: String,
+}

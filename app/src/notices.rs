@@ -110,3 +110,11 @@ pub fn member_removed(m: &MemberDetail) -> String {
 pub fn tenant_renamed(name: &str) -> String {
     format!("Renamed to “{name}”. Everyone sees the new name from their next sign-in.")
 }
+
+pub fn api_key_created(k: &crate::model::ApiKey) -> String {
+    format!("Created the API key “{}”.", k.name)
+}
+
+pub fn api_key_revoked(k: &crate::model::ApiKey) -> String {
+    format!("Revoked the API key “{}”.", k.name)
+}

@@ -153,23 +153,23 @@ pub async fn set_assignment(
     role: Option<Role>,
 ) -> Result<bool, OrgError> {
     let (unit, caller) = unit_and_role(tx, unit_id).await?;
-    let person = members::get(tx, member).await?.ok_or(OrgError::NotFound)?;
-    if !person.active {
-        return Err(OrgError::InactiveMember);
-    }
-    let target_role = org::role_at(tx, member, unit_id)
-        .await?
-        .ok_or(OrgError::NotFound)?;
-    let target = Target {
-        role: target_role,
-        active: true,
-        is_caller: org::current_member(tx).await? == Some(member),
-    };
-    policy::may_assign(caller, target, role, unit.is_root())?;
+    let is_root = unit.is_root();
+    assignable(tx, caller, unit_id, is_root, member, role).await?;
     let before = org::assignment(tx, member, unit_id).await?;
     if before == role {
         return Ok(false);
     }
+    // As for a change to their tenant role: wait for the member's writes
+    // under way, and have those they start meanwhile queue behind this
+    // change (`members::get_for_update`), so that once it commits nothing
+    // they began under the old role is still to land. Checked on unlocked
+    // reads above, so a refused change waits for nothing; checked again
+    // now, since their tenant role may have followed a group change made in
+    // Cognito meanwhile (sign-in's `members::follow_role`).
+    members::get_for_update(tx, member)
+        .await?
+        .ok_or(OrgError::NotFound)?;
+    let person = assignable(tx, caller, unit_id, is_root, member, role).await?;
     let (action, shown) = match role {
         Some(role) => {
             org::assign(tx, member, unit_id, role).await?;
@@ -192,6 +192,32 @@ pub async fn set_assignment(
     });
     record(tx, by, action, unit_id, summary).await?;
     Ok(true)
+}
+
+/// The member to give `role` at the unit, if they are active and the caller
+/// may (`policy::may_assign`), on what the transaction reads now.
+async fn assignable(
+    tx: &mut TenantChangeTx,
+    caller: Role,
+    unit_id: Uuid,
+    is_root: bool,
+    member: Uuid,
+    role: Option<Role>,
+) -> Result<crate::model::Member, OrgError> {
+    let person = members::get(tx, member).await?.ok_or(OrgError::NotFound)?;
+    if !person.active {
+        return Err(OrgError::InactiveMember);
+    }
+    let target_role = org::role_at(tx, member, unit_id)
+        .await?
+        .ok_or(OrgError::NotFound)?;
+    let target = Target {
+        role: target_role,
+        active: true,
+        is_caller: org::current_member(tx).await? == Some(member),
+    };
+    policy::may_assign(caller, target, role, is_root)?;
+    Ok(person)
 }
 
 async fn record(

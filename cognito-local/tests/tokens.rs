@@ -171,6 +171,38 @@ async fn the_access_token_carries_client_id_scope_and_username_but_no_audience()
         claims.get("custom:tenant_id").is_none(),
         "attributes ride in the ID token only"
     );
+    // Exactly the claims a real Cognito access token has.
+    let mut names: Vec<&str> = claims
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        [
+            "auth_time",
+            "client_id",
+            "cognito:groups",
+            "event_id",
+            "exp",
+            "iat",
+            "iss",
+            "jti",
+            "origin_jti",
+            "scope",
+            "sub",
+            "token_use",
+            "username",
+            "version",
+        ]
+    );
+    assert_eq!(claims["iss"], pool.issuer().as_str());
+    assert_eq!(claims["event_id"], id_claims["event_id"]);
+    assert_ne!(claims["jti"], id_claims["jti"]);
+    assert!(claims["iat"].as_i64().unwrap() < claims["exp"].as_i64().unwrap());
+    assert!(claims["auth_time"].as_i64().unwrap() <= claims["iat"].as_i64().unwrap());
 }
 
 #[tokio::test]

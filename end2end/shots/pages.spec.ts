@@ -68,6 +68,12 @@ test("pages", async ({ page, browser }, info) => {
   await shoot(page, "08b-settings-organisation", size);
   await open(page, "/settings/audit");
   await shoot(page, "09-settings-audit", size);
+  await open(page, "/settings/api-keys");
+  const keyForm = page.getByRole("form", { name: "New API key" });
+  await keyForm.getByLabel("Name").fill(`Warehouse sync (${size})`);
+  await keyForm.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByTestId("new-key-secret")).toHaveValue(/^saas_/);
+  await shoot(page, "09b-settings-api-keys", size);
   await open(page, "/no-such-page");
   await shoot(page, "10-not-found", size);
 

@@ -4,8 +4,8 @@
 // checked as the 403 page that role gets; the project page is checked with
 // a task's menu open and a toast showing too.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page, test } from "@playwright/test";
-import { hydrated, signInAt } from "./support";
+import { expect, type Page } from "@playwright/test";
+import { hydrated, signInAt, test } from "./support";
 
 const WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -55,7 +55,7 @@ test("signed out: the home page", async ({ page }) => {
 for (const { email, role, writes } of roles) {
   test(`${role}: every page`, async ({ page }) => {
     // Eight pages and more, each loaded and hydrated: longer than one flow.
-    test.setTimeout(90_000);
+    test.setTimeout(150_000);
     await signInAt(page, "/projects", email);
     await hydrated(page);
     const pages = [
@@ -66,6 +66,7 @@ for (const { email, role, writes } of roles) {
       "/settings/profile",
       "/settings/organisation",
       "/settings/audit",
+      "/settings/api-keys",
     ];
     for (const path of [...pages, "/no-such-page"]) {
       await visit(page, path);

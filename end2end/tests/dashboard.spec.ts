@@ -1,7 +1,7 @@
 // The signed-in home page shows what is the caller's: their open tasks
 // across projects (each linked to its project), recent projects, counts.
-import { expect, test } from "@playwright/test";
-import { createProject, hydrated, signInAt } from "./support";
+import { expect } from "@playwright/test";
+import { createProject, hydrated, signInAt, test } from "./support";
 
 test("my open tasks are on the home page, linked to their project", async ({ page }) => {
   const suffix = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;

@@ -1,8 +1,8 @@
 // Focus follows the work: "New project" opens a dialog and gives the focus
 // back when closed; a new project opens with the focus in its quick-add;
 // a field the server refused gets the focus, with its message.
-import { expect, test } from "@playwright/test";
-import { hydrated, openNewProject, signInAt } from "./support";
+import { expect } from "@playwright/test";
+import { hydrated, openNewProject, signInAt, test } from "./support";
 
 test("a new project opens with the focus in its quick-add", async ({ page }) => {
   await signInAt(page, "/projects", "max@acme.test");
@@ -14,10 +14,11 @@ test("a new project opens with the focus in its quick-add", async ({ page }) => 
   await expect(dialog.getByLabel("Name")).toBeFocused();
   await dialog.getByLabel("Name").fill(name);
   await dialog.getByRole("button", { name: "Create project" }).click();
+  // The toast first: it lasts five seconds, the page may load for longer.
+  await expect(page.getByTestId("toast").filter({ hasText: `Created “${name}”.` })).toBeVisible();
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}$/);
   await expect(page.getByRole("form", { name: "New task" }).getByLabel("Title")).toBeFocused();
-  await expect(page.getByTestId("toast").filter({ hasText: `Created “${name}”.` })).toBeVisible();
 });
 
 test("Escape closes the dialog and the focus goes back to New project", async ({ page }) => {

@@ -1,4 +1,5 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
+import { hydrated, test } from "./support";
 
 test("the landing page is server-rendered and offers sign-in", async ({ page }) => {
   const response = await page.goto("/");
@@ -15,7 +16,7 @@ test("the WASM client hydrates the page under the content security policy", asyn
   });
   await page.goto("/");
   // Set by an effect, and effects run only in the browser after hydration.
-  await expect(page.locator("main[data-hydrated=true]")).toBeVisible();
+  await hydrated(page);
   expect(violations).toEqual([]);
 });
 

@@ -1,9 +1,9 @@
 // The local Cognito stand-in's hosted UI, driven in Chromium: an invited user
 // signs in with the temporary password from the outbox, sets a new password,
 // and is sent back to the app's callback with a code and the state.
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { adminApi, clientId, cognito } from "./support";
+import { adminApi, clientId, cognito, test } from "./support";
 
 const callback = `${process.env.BASE_URL ?? "http://127.0.0.1:3000"}/auth/callback`;
 

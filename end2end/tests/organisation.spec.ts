@@ -3,8 +3,8 @@
 // team; that member creates a project there, gets no forms in the sibling
 // team (and a request made by hand is refused), and reads the rest.
 import { randomUUID } from "node:crypto";
-import { type Browser, expect, type Page, test } from "@playwright/test";
-import { adminApi, hydrated, openNewProject, signInAt } from "./support";
+import { type Browser, expect, type Page } from "@playwright/test";
+import { adminApi, hydrated, openNewProject, signInAt, test } from "./support";
 
 const ACME = "0b9e6a5e-1c1f-4c55-9d3a-acde00000001";
 
@@ -55,6 +55,9 @@ test("a member made Admin of one team writes there, and only there", async ({ pa
   await addUnit(page, division);
   await addUnit(page, teamB);
   await page.getByRole("navigation", { name: "Units" }).getByRole("link", { name: division }).click();
+  // The division's own page, not Team B's still on screen while the router
+  // moves: a unit added before then would land under Team B.
+  await expect(page.getByRole("heading", { level: 3, name: division })).toBeVisible();
   await addUnit(page, teamA);
 
   // … and makes the reader Admin of Team A.
@@ -76,6 +79,8 @@ test("a member made Admin of one team writes there, and only there", async ({ pa
   await newProject.getByLabel("Unit").selectOption({ label: `Acme Corp / ${division} / ${teamB}` });
   await newProject.getByRole("button", { name: "Create project" }).click();
   await expect(page.getByRole("heading", { level: 1, name: `B's plan ${run}` })).toBeVisible();
+  // The address bar follows the client-side navigation a moment later.
+  await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}$/);
   const teamBProject = page.url().split("/").pop()!;
 
   // The reader, on their next request, may create projects in Team A only.

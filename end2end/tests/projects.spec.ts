@@ -1,14 +1,16 @@
 // The workspace in Chromium, as the demo users (see signin.spec.ts): every
 // flow runs twice, with JavaScript (hydrated, forms sent by fetch) and
 // without it (plain form posts, each answered with a redirect back).
-import { expect, type Locator, type Page, test } from "@playwright/test";
-import { createProject, hydrated, openNewProject, signInAt as signIn } from "./support";
+import { expect, type Locator, type Page } from "@playwright/test";
+import { createProject, hydrated, openNewProject, signInAt as signIn, test } from "./support";
 
 /// Opens Acme's demo project "Rocket skates" from the list; returns its path.
 async function openRocketSkates(page: Page): Promise<string> {
   await page.goto("/projects?q=Rocket+skates");
   await page.getByRole("link", { name: "Rocket skates" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Rocket skates" })).toBeVisible();
+  // The address bar follows the client-side navigation a moment later.
+  await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}$/);
   return new URL(page.url()).pathname;
 }
 
@@ -66,10 +68,12 @@ for (const js of [true, false]) {
       await form.getByLabel("Name", { exact: true }).fill(name);
       await form.getByLabel("Description").fill("From the end-to-end test");
       await form.getByRole("button", { name: "Create project" }).click();
-      await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+      // The toast first: it lasts five seconds from the answer, while the
+      // project page may take longer than that to load on a busy machine.
       if (js) {
         await expect(page.getByTestId("toast")).toContainText(`Created “${name}”.`);
       }
+      await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
       await settled(page, js);
       await expect(page.getByText("No tasks yet.")).toBeVisible();
 

@@ -1,8 +1,8 @@
 // Sign-in through the Cognito stand-in's hosted UI, in Chromium, with the
 // demo users and data that `make test` loads (`server seed --demo`, and
 // cognito-local/test-users.toml for the users without access).
-import { expect, type Page, test } from "@playwright/test";
-import { enterCredentials, hydrated, signOut } from "./support";
+import { expect, type Page } from "@playwright/test";
+import { enterCredentials, hydrated, signOut, test } from "./support";
 
 async function signIn(page: Page, email: string) {
   await page.goto("/");

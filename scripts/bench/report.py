@@ -28,6 +28,7 @@ def main():
         ("GET /projects (50 rows)", "projects"),
         ("GET /projects/:id (30 tasks)", "project"),
         ("POST /api/list_projects", "server_fn"),
+        ("GET /api/v1/projects (API key)", "api_projects"),
         ("baseline: bare axum + sqlx list", "baseline"),
         (f"GET /projects, {int(get('large.tenants') or 0)} tenants", "large_projects"),
         (f"baseline, {int(get('large.tenants') or 0)} tenants", "large_baseline"),
@@ -57,6 +58,8 @@ def main():
 
     ratios = {
         "projects_vs_baseline_rps": ratio("projects.rps", "baseline.rps"),
+        "api_vs_baseline_rps": ratio("api_projects.rps", "baseline.rps"),
+        "api_vs_server_fn_rps": ratio("api_projects.rps", "server_fn.rps"),
         "rls_vs_filter_tps": ratio("list_rls.tps", "list_filter.tps"),
         "large_rls_vs_filter_tps": ratio("large_list_rls.tps", "large_list_filter.tps"),
         "large_vs_small_projects_p50": ratio("large_projects.p50_ms", "projects.p50_ms"),
@@ -80,6 +83,8 @@ def main():
     print()
     targets = [
         ("/projects req/s vs the baseline (target >= 0.5)", "projects_vs_baseline_rps"),
+        ("/api/v1/projects req/s vs the baseline", "api_vs_baseline_rps"),
+        ("/api/v1/projects req/s vs the server function's", "api_vs_server_fn_rps"),
         ("RLS list tps vs explicit filter (target >= 0.95)", "rls_vs_filter_tps"),
         ("the same, 10,000 tenants", "large_rls_vs_filter_tps"),
         ("/projects p50, 10,000 vs 10 tenants (target <= 1.25)", "large_vs_small_projects_p50"),

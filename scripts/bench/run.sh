@@ -90,6 +90,8 @@ psql_su -v tenants=8 -v projects=60 -f scripts/bench/sql/tenants.sql
 # The RLS baseline's role: bypasses row-level security, reads projects only.
 psql_su -c "create role bench_bypass login bypassrls password 'bench_bypass'; grant select on projects to bench_bypass"
 
+# The API's rate limit would turn most of wrk's requests into 429s.
+API_RATE_LIMIT_BURST=100000 API_RATE_LIMIT_PER_SECOND=100000 \
 LEPTOS_SITE_ADDR="127.0.0.1:$site_port" LEPTOS_ENV=PROD RUST_LOG=warn "$server" >"$LOGS/server.log" 2>&1 &
 server_pid=$!
 pids+=($server_pid)
@@ -103,6 +105,15 @@ project=$(psql_su -Atc "select id from projects where tenant_id = '$tenant' and 
 sid=$(psql_su -Atc "select id from tower_sessions.session order by expiry_date desc limit 1")
 rows=$(curl -fsS -H "Cookie: $cookie" "$site/projects" | grep -o 'href="/projects/[0-9a-f-]\{36\}"' | sort -u | wc -l)
 [ "$rows" -ge 50 ] || die "/projects shows $rows project links, not 50"
+# A ReadOnly API key, made by the tenant's Admin on the settings page's
+# server function, for GET /api/v1/projects.
+admin_cookie=$(scripts/bench/sign_in.py "$site" ada@acme.test Demo-pass-1)
+api_key=$(curl -fsS -X POST -H "Cookie: $admin_cookie" -H "Origin: $site" -H "Accept: application/json" \
+    --data "name=bench-$$&role=ReadOnly&expires_in_days=1" "$site/api/create_api_key" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])')
+api_rows=$(curl -fsS -H "Authorization: Bearer $api_key" "$site/api/v1/projects" |
+    python3 -c 'import json, sys; print(len(json.load(sys.stdin)["items"]))')
+[ "$api_rows" -eq 50 ] || die "/api/v1/projects lists $api_rows projects, not 50"
 
 baseline_port=$(free_port)
 "$baseline" "127.0.0.1:$baseline_port" "$APP_URL" "$tenant" "$member" >"$LOGS/baseline.log" 2>&1 &
@@ -216,8 +227,9 @@ for round in 1 2 3; do
     wrk_once project "$server_pid" "$site/projects/$project" -H "Cookie: $cookie"
     BENCH_ORIGIN=$site BENCH_COOKIE=$cookie wrk_once server_fn "$server_pid" \
         "$site/api/list_projects" -s scripts/bench/server_fn.lua
+    wrk_once api_projects "$server_pid" "$site/api/v1/projects" -H "Authorization: Bearer $api_key"
 done
-for key in floor projects baseline project server_fn; do summarise "$key"; done
+for key in floor projects baseline project server_fn api_projects; do summarise "$key"; done
 record "server.rss_peak_kb $(rss_kb "$server_pid" VmHWM)"
 
 log "pgbench -M prepared -c $CONNECTIONS -T ${DURATION%s}, 10 tenants"

@@ -42,6 +42,10 @@ pub struct AuthConfig {
     pub region: String,
     pub user_pool_id: String,
     pub client_id: String,
+    /// Other app clients of the pool (a mobile app, say) whose access
+    /// tokens the JSON API accepts too (`COGNITO_API_CLIENT_IDS`,
+    /// comma-separated); the app's own client is always accepted.
+    pub other_api_clients: Vec<String>,
     pub client_secret: SecretString,
     /// `https://cognito-idp.<region>.amazonaws.com/<poolId>` unless overridden
     /// (the local stand-in has its own).
@@ -64,9 +68,35 @@ pub struct AuthConfig {
     /// again (`COGNITO_KEYS_MAX_AGE_SECS`): a withdrawn key stops verifying
     /// within this time.
     pub keys_max_age: Duration,
+    /// The JSON API's limit per credential: this many requests at once
+    /// (`API_RATE_LIMIT_BURST`, default 60), then this many a second
+    /// (`API_RATE_LIMIT_PER_SECOND`, default 10).
+    pub api_rate_burst: u32,
+    pub api_rate_per_second: u32,
+    /// Failed authentications on the JSON API one client network may have
+    /// (`API_AUTH_FAILURE_BURST`, default 100), then this many a minute
+    /// (`API_AUTH_FAILURES_PER_MINUTE`, default 60); past that, its API
+    /// requests are refused before their credential is checked.
+    pub api_auth_failure_burst: u32,
+    pub api_auth_failures_per_minute: u32,
+    /// The proxies in front of the app that append the address they saw
+    /// to `X-Forwarded-For`, as addresses or ranges (`TRUSTED_PROXIES`,
+    /// comma-separated; default none: the TCP peer is the client).
+    pub trusted_proxies: crate::client_addr::TrustedProxies,
+    /// How long a JSON API request may take before it is answered 503 and
+    /// dropped, its transaction rolled back (`API_TIMEOUT_MS`, default
+    /// 15000).
+    pub api_timeout: Duration,
 }
 
 impl AuthConfig {
+    /// Every app client whose access tokens the JSON API accepts.
+    pub fn api_client_ids(&self) -> Vec<String> {
+        std::iter::once(self.client_id.clone())
+            .chain(self.other_api_clients.iter().cloned())
+            .collect()
+    }
+
     /// Where the user pool's admin API is.
     pub fn directory(&self) -> app::directory::DirectoryConfig {
         directory_config(
@@ -158,12 +188,42 @@ impl AuthConfig {
                 }
             }
         }
+        let api_rate_burst = parse_or(get, "API_RATE_LIMIT_BURST", 60, |n: &u32| {
+            (1..=100_000).contains(n)
+        })?;
+        let api_rate_per_second = parse_or(get, "API_RATE_LIMIT_PER_SECOND", 10, |n: &u32| {
+            (1..=100_000).contains(n)
+        })?;
+        let api_auth_failure_burst = parse_or(get, "API_AUTH_FAILURE_BURST", 100, |n: &u32| {
+            (1..=100_000).contains(n)
+        })?;
+        let api_auth_failures_per_minute =
+            parse_or(get, "API_AUTH_FAILURES_PER_MINUTE", 60, |n: &u32| {
+                (1..=100_000).contains(n)
+            })?;
+        let trusted_proxies =
+            crate::client_addr::TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(|reason| ConfigError::Invalid {
+                    name: "TRUSTED_PROXIES",
+                    reason,
+                })?;
+        let api_timeout =
+            Duration::from_millis(parse_or(get, "API_TIMEOUT_MS", 15_000, |ms: &u64| {
+                (100..=300_000).contains(ms)
+            })?);
         Ok(Self {
             base_url,
             hosted_ui,
             region,
             user_pool_id,
             client_id: required(get, "COGNITO_CLIENT_ID")?,
+            other_api_clients: get("COGNITO_API_CLIENT_IDS")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned)
+                .collect(),
             client_secret: SecretString::from(required(get, "COGNITO_CLIENT_SECRET")?),
             issuer,
             admin_endpoint,
@@ -172,6 +232,12 @@ impl AuthConfig {
             session_keys,
             cognito_timeout,
             keys_max_age,
+            api_rate_burst,
+            api_rate_per_second,
+            api_auth_failure_burst,
+            api_auth_failures_per_minute,
+            trusted_proxies,
+            api_timeout,
         })
     }
 }

@@ -3,6 +3,8 @@
 //!
 //! - [`auth`]: sign-in with the Cognito hosted UI (the OAuth routes, ID
 //!   token verification, sessions, the middleware that finds the caller);
+//! - [`api`]: the JSON API under `/api/v1`, with bearer credentials;
+//! - [`client_addr`]: which network a request comes from (for limits);
 //! - [`config`]: typed settings read once from the environment;
 //! - [`startup`]: builds the router and runs it, for `main` and for tests,
 //!   and the start-up guard on the user pool;
@@ -12,7 +14,9 @@
 //! - [`server_fns`]: the status of a server function's error response;
 //! - [`telemetry`]: logs and request ids.
 
+pub mod api;
 pub mod auth;
+pub mod client_addr;
 pub mod config;
 pub mod guard;
 pub mod headers;

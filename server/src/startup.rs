@@ -16,6 +16,7 @@ use axum::serve::ListenerExt;
 use axum::{
     Router,
     extract::FromRef,
+    handler::Handler,
     http::{HeaderName, Request},
     middleware,
     routing::{get, post},
@@ -33,6 +34,7 @@ use tower::ServiceBuilder;
 use tower_http::{
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
     trace::TraceLayer,
 };
 use tower_sessions::session_store::ExpiredDeletion;
@@ -172,7 +174,11 @@ impl Application {
                 tracing::warn!(%error, "cannot set TCP_NODELAY on a connection");
             }
         });
-        axum::serve(listener, self.router)
+        // The peer address, for limits kept per client (`client_addr`).
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await?;
         self.db.close().await;
@@ -196,13 +202,28 @@ pub fn router(state: AppState) -> Router {
     let store = system::session_store(&state.db, config.session_keys.clone());
     let sessions = auth::session::layer(store, config);
     let auth = state.auth.clone();
+    // The JSON API has its own credential (bearer, never the session
+    // cookie) and limits; it shares only the response headers and ids.
+    let limits = crate::api::Limits {
+        per_credential: crate::api::RateLimit {
+            burst: config.api_rate_burst,
+            every: Duration::from_secs(1) / config.api_rate_per_second,
+        },
+        failures: crate::api::failures::FailureLimit {
+            burst: config.api_auth_failure_burst,
+            every: Duration::from_secs(60) / config.api_auth_failures_per_minute,
+        },
+        trusted_proxies: config.trusted_proxies.clone(),
+        timeout: config.api_timeout,
+    };
+    let api = crate::api::router(auth.clone(), limits);
 
-    let mut router = app_routes(state)
+    let browser = app_routes(state)
         // Bodies larger than any form of the app's are refused with 413
         // before they are read (the server functions would otherwise read
         // any size into memory).
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(server_fns::error_status))
+        .layer(middleware::from_fn(server_fns::answers))
         // Innermost first: the caller needs the session; the cross-site check
         // runs before either; every response gets the headers.
         .layer(middleware::from_fn_with_state(auth, auth::caller::resolve))
@@ -212,6 +233,7 @@ pub fn router(state: AppState) -> Router {
             sources,
             headers::csp_and_caching,
         ));
+    let mut router = Router::new().nest("/api/v1", api).merge(browser);
     for layer in headers::layers(https) {
         router = router.layer(layer);
     }
@@ -221,19 +243,36 @@ pub fn router(state: AppState) -> Router {
 /// The routes: sign-in, health, server functions, Leptos pages, static files.
 fn app_routes(state: AppState) -> Router {
     // Server functions and pages reach the database and the user pool by
-    // context.
+    // context, and learn whether cookies they set must be `Secure`.
     let context = {
         let db = state.db.clone();
         let directory = state.directory.clone();
+        let https = app::HttpsSite(state.auth.config.is_https());
         move || {
             provide_context(db.clone());
             provide_context(directory.clone());
+            provide_context(https);
         }
     };
     let shell = {
         let options = state.leptos_options.clone();
         move || app::shell(options.clone())
     };
+    // Files under the site root (`/pkg`, whatever `public/` holds) are
+    // served here, and only what is no file reaches Leptos's fallback (the
+    // 404 page). Leptos's fallback serves a file under a reactive owner made
+    // as a child of whatever owner its worker thread had current, and takes
+    // the response options it finds there: a page rendering at that moment
+    // on the same thread lent the WASM its 403 (seen in an end-to-end run),
+    // and would lend it its Set-Cookie headers (a flash, a new key's secret)
+    // as well.
+    let files = ServeDir::new(&*state.leptos_options.site_root)
+        .append_index_html_on_directories(false)
+        .call_fallback_on_method_not_allowed(true)
+        .fallback(
+            leptos_axum::file_and_error_handler::<AppState, _>(app::shell)
+                .with_state(state.clone()),
+        );
     Router::new()
         .route("/healthz", get(routes::health::healthz))
         .route("/livez", get(routes::health::livez))
@@ -248,9 +287,7 @@ fn app_routes(state: AppState) -> Router {
             }),
         )
         .leptos_routes_with_context(&state, route_list(), context, shell)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
-            app::shell,
-        ))
+        .fallback_service(files)
         .with_state(state)
 }
 

@@ -1,8 +1,12 @@
 //! Server functions: the browser's calls into the server.
 //!
-//! Every one follows the same steps, and the helpers below keep each step a
-//! single line: find the caller ([`authorize`]: the verified session, never
-//! an argument, and a role check), parse the input into validated types
+//! The caller is always the verified session, never an argument. What the
+//! JSON API can do too (projects, tasks, members, the audit log, keys) is a
+//! function of [`crate::service`], which a server function calls with
+//! [`ctx`] and follows with what only a browser needs (a redirect, a flash).
+//! The others follow the same steps themselves, with the helpers below
+//! keeping each step a single line: find the caller ([`authorize`]: the
+//! session and a role check), parse the input into validated types
 //! ([`invalid`] turns a refusal into a message for its form field), open a
 //! `TenantTx` for the caller ([`tenant_tx`]), call the repository, write the
 //! audit row in the same transaction, commit.
@@ -11,11 +15,13 @@
 //! of another tenant's row is not found (404) rather than refused: nothing
 //! confirms that it exists.
 
+mod api_keys;
 mod org;
 mod projects;
 mod settings;
 mod tasks;
 
+pub use api_keys::*;
 pub use org::*;
 pub use projects::*;
 pub use settings::*;
@@ -34,30 +40,27 @@ pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
         .map(|caller| caller.view()))
 }
 
-/// What a server function asks of the caller's role.
 #[cfg(feature = "ssr")]
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Need {
-    Read,
-    Write,
-    DeleteProjects,
-    /// The settings pages: Admin and SuperUser.
-    ManageMembers,
-    /// The tenant's own profile: Admin only.
-    Admin,
+pub(crate) use crate::service::{Need, authorize_at, invalid, not_found};
+
+/// The verified caller of this server function, or 401. Server functions
+/// take browser sessions only: the JSON API's bearer credentials reach
+/// `/api/v1` and nothing else.
+#[cfg(feature = "ssr")]
+async fn signed_in() -> Result<crate::identity::SignedIn, AppError> {
+    let caller = leptos_axum::extract::<crate::identity::SignedIn>()
+        .await
+        .map_err(|_| AppError::Unauthorized)?;
+    if caller.credential != crate::identity::Credential::Session {
+        return Err(AppError::Unauthorized);
+    }
+    Ok(caller)
 }
 
+/// The caller and the database, for an operation of [`crate::service`].
 #[cfg(feature = "ssr")]
-impl Need {
-    fn allowed_to(self, role: crate::role::Role) -> bool {
-        match self {
-            Need::Read => true,
-            Need::Write => role.can_write(),
-            Need::DeleteProjects => role.can_delete_projects(),
-            Need::ManageMembers => crate::policy::manages_members(role),
-            Need::Admin => role == crate::role::Role::Admin,
-        }
-    }
+pub(crate) async fn ctx() -> Result<crate::service::Ctx, AppError> {
+    Ok(crate::service::Ctx::new(db()?, signed_in().await?))
 }
 
 /// The verified caller, if their tenant role allows `need`: otherwise 401
@@ -66,34 +69,9 @@ impl Need {
 /// given there can be higher or lower than the tenant role.
 #[cfg(feature = "ssr")]
 pub(crate) async fn authorize(need: Need) -> Result<crate::identity::SignedIn, AppError> {
-    let caller = leptos_axum::extract::<crate::identity::SignedIn>()
-        .await
-        .map_err(|_| AppError::Unauthorized)?;
-    let role = caller.identity.role();
-    if !need.allowed_to(role) {
-        tracing::info!(%role, ?need, "refused: role does not allow this");
-        return Err(AppError::Forbidden);
-    }
-    Ok(caller)
-}
-
-/// The caller's effective role at `unit` (the nearest assignment up the
-/// tree, else their tenant role), if it allows `need`: 404 if the tenant
-/// has no such unit, 403 if the role there does not allow it.
-#[cfg(feature = "ssr")]
-pub(crate) async fn authorize_at(
-    tx: &mut crate::db::TenantTx,
-    unit: uuid::Uuid,
-    need: Need,
-) -> Result<crate::model::EffectiveRole, AppError> {
-    let found = crate::db::org::caller_role_at(tx, unit)
-        .await?
-        .ok_or_else(not_found)?;
-    if !need.allowed_to(found.role) {
-        tracing::info!(role = %found.role, ?need, %unit, "refused: role at the unit does not allow this");
-        return Err(AppError::Forbidden);
-    }
-    Ok(found)
+    let ctx = ctx().await?;
+    ctx.require(need)?;
+    Ok(ctx.caller)
 }
 
 /// A transaction in the caller's tenant, naming the caller to row-level
@@ -142,23 +120,5 @@ pub(crate) async fn audit(
     target_id: uuid::Uuid,
     summary: serde_json::Value,
 ) -> Result<(), AppError> {
-    let entry = crate::db::audit::Entry {
-        action,
-        target_id: Some(target_id.to_string()),
-        summary,
-    };
-    Ok(crate::db::audit::record(tx, &caller.identity, entry).await?)
-}
-
-/// No such row in the caller's tenant: 404.
-#[cfg(feature = "ssr")]
-pub(crate) fn not_found() -> AppError {
-    AppError::NotFound
-}
-
-/// Input for the form field `field` that failed validation: 400, with the
-/// message for the person next to that field.
-#[cfg(feature = "ssr")]
-pub(crate) fn invalid(field: &'static str) -> impl Fn(crate::domain::InputError) -> AppError {
-    move |error| AppError::invalid(field, error.to_string())
+    crate::service::audit(tx, caller, action, target_id, summary).await
 }

@@ -2,11 +2,13 @@
 //! archive and restore, delete.
 
 #[cfg(feature = "ssr")]
-use super::{Need, audit, authorize, authorize_at, invalid, not_found, tenant_read_tx, tenant_tx};
+use super::{Need, audit, authorize, authorize_at, not_found, tenant_read_tx, tenant_tx};
 #[cfg(feature = "ssr")]
 use crate::audit_action::AuditAction;
 use crate::error::AppError;
 use crate::model::{Dashboard, Paged, Project, ProjectDetail, ProjectsView};
+#[cfg(feature = "ssr")]
+use crate::service::{self, projects::ListQuery};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -19,12 +21,13 @@ pub async fn list_projects(
     #[server(default)] archived: bool,
     #[server(default)] unit: Option<Uuid>,
 ) -> Result<Paged<Project>, AppError> {
-    let caller = authorize(Need::Read).await?;
-    let filter = project_filter(&search, archived, unit)?;
-    let mut tx = tenant_read_tx(&caller).await?;
-    let listed = crate::db::projects::list(&mut tx, &filter, list_page(page)).await?;
-    tx.commit().await?;
-    Ok(listed)
+    let query = ListQuery {
+        page,
+        search,
+        archived,
+        unit,
+    };
+    service::projects::list(&super::ctx().await?, &query).await
 }
 
 /// The project list page in one transaction: [`list_projects`]'s page and
@@ -36,16 +39,13 @@ pub async fn projects_page(
     #[server(default)] archived: bool,
     #[server(default)] unit: Option<Uuid>,
 ) -> Result<ProjectsView, AppError> {
-    let caller = authorize(Need::Read).await?;
-    let filter = project_filter(&search, archived, unit)?;
-    let mut tx = tenant_read_tx(&caller).await?;
-    let listed = crate::db::projects::list(&mut tx, &filter, list_page(page)).await?;
-    let units = crate::db::org::tree(&mut tx).await?;
-    tx.commit().await?;
-    Ok(ProjectsView {
-        projects: listed,
-        units,
-    })
+    let query = ListQuery {
+        page,
+        search,
+        archived,
+        unit,
+    };
+    service::projects::list_with_units(&super::ctx().await?, &query).await
 }
 
 /// The signed-in home page: the caller's open tasks, the projects changed
@@ -63,23 +63,7 @@ pub async fn load_dashboard() -> Result<Dashboard, AppError> {
 /// can be assigned to.
 #[server(endpoint = "get_project")]
 pub async fn get_project(id: Uuid) -> Result<ProjectDetail, AppError> {
-    use crate::db::{members, projects, tasks};
-
-    let caller = authorize(Need::Read).await?;
-    let mut tx = tenant_read_tx(&caller).await?;
-    let project = projects::get(&mut tx, id).await?.ok_or_else(not_found)?;
-    let your_role = authorize_at(&mut tx, project.unit_id, Need::Read).await?;
-    let tasks = tasks::list_for_project(&mut tx, id).await?;
-    let members = members::list(&mut tx).await?;
-    let units = crate::db::org::tree(&mut tx).await?;
-    tx.commit().await?;
-    Ok(ProjectDetail {
-        project,
-        your_role,
-        units,
-        tasks,
-        members,
-    })
+    service::projects::get(&super::ctx().await?, id).await
 }
 
 /// Creates a project in a unit of the caller's tenant (the root when
@@ -91,29 +75,8 @@ pub async fn create_project(
     #[server(default)] description: String,
     #[server(default)] unit: Option<Uuid>,
 ) -> Result<Project, AppError> {
-    use crate::db::{org, projects};
-    use crate::domain::{Description, ProjectName};
-
-    let caller = authorize(Need::Read).await?;
-    let name = ProjectName::parse(&name).map_err(invalid("name"))?;
-    let description = Description::parse(&description).map_err(invalid("description"))?;
-    let mut tx = tenant_tx(&caller).await?;
-    let unit = match unit {
-        Some(unit) => unit,
-        None => org::root(&mut tx).await?,
-    };
-    authorize_at(&mut tx, unit, Need::Write).await?;
-    let project = projects::create(&mut tx, unit, &name, &description).await?;
-    let summary = serde_json::json!({ "name": project.name, "unit_id": unit });
-    audit(
-        &mut tx,
-        &caller,
-        AuditAction::ProjectCreate,
-        project.id,
-        summary,
-    )
-    .await?;
-    tx.commit().await?;
+    let ctx = super::ctx().await?;
+    let project = service::projects::create(&ctx, &name, &description, unit).await?;
     // Into the new project, with or without JavaScript.
     leptos_axum::redirect(&format!("/projects/{}", project.id));
     crate::flash::leave(crate::notices::project_created(&project));
@@ -127,26 +90,12 @@ pub async fn update_project(
     #[server(default)] name: String,
     #[server(default)] description: String,
 ) -> Result<Project, AppError> {
-    use crate::db::projects;
-    use crate::domain::{Description, ProjectName};
-
-    let caller = authorize(Need::Read).await?;
-    let name = ProjectName::parse(&name).map_err(invalid("name"))?;
-    let description = Description::parse(&description).map_err(invalid("description"))?;
-    let mut tx = tenant_tx(&caller).await?;
-    project_allows(&mut tx, id, Need::Write).await?;
-    let before = projects::get_for_update(&mut tx, id)
-        .await?
-        .ok_or_else(not_found)?;
-    let after = projects::update(&mut tx, id, &name, &description)
-        .await?
-        .ok_or_else(not_found)?;
-    let summary = serde_json::json!({
-        "before": { "name": before.name, "description": before.description },
-        "after": { "name": after.name, "description": after.description },
-    });
-    audit(&mut tx, &caller, AuditAction::ProjectUpdate, id, summary).await?;
-    tx.commit().await?;
+    let change = service::projects::Patch {
+        name: Some(name),
+        description: Some(description),
+        archived: None,
+    };
+    let after = service::projects::patch(&super::ctx().await?, id, &change).await?;
     crate::flash::leave(crate::notices::project_saved(&after));
     Ok(after)
 }
@@ -186,30 +135,11 @@ pub async fn move_project(id: Uuid, unit: Uuid) -> Result<Project, AppError> {
 /// Archives a project (it leaves the default list) or restores it.
 #[server(endpoint = "set_project_archived")]
 pub async fn set_project_archived(id: Uuid, archived: bool) -> Result<Project, AppError> {
-    use crate::db::projects;
-
-    let caller = authorize(Need::Read).await?;
-    let mut tx = tenant_tx(&caller).await?;
-    project_allows(&mut tx, id, Need::Write).await?;
-    let before = projects::get_for_update(&mut tx, id)
-        .await?
-        .ok_or_else(not_found)?;
-    if before.archived == archived {
-        // Nothing changes, so there is nothing to record.
-        tx.commit().await?;
-        return Ok(before);
-    }
-    let after = projects::set_archived(&mut tx, id, archived)
-        .await?
-        .ok_or_else(not_found)?;
-    let action = if archived {
-        AuditAction::ProjectArchive
-    } else {
-        AuditAction::ProjectRestore
+    let change = service::projects::Patch {
+        archived: Some(archived),
+        ..Default::default()
     };
-    let summary = serde_json::json!({ "name": after.name });
-    audit(&mut tx, &caller, action, id, summary).await?;
-    tx.commit().await?;
+    let after = service::projects::patch(&super::ctx().await?, id, &change).await?;
     crate::flash::leave(crate::notices::project_archived(&after));
     Ok(after)
 }
@@ -222,7 +152,7 @@ pub async fn delete_project(id: Uuid) -> Result<(), AppError> {
 
     let caller = authorize(Need::Read).await?;
     let mut tx = tenant_tx(&caller).await?;
-    project_allows(&mut tx, id, Need::DeleteProjects).await?;
+    service::projects::allows(&mut tx, id, Need::DeleteProjects).await?;
     let project = projects::get_for_update(&mut tx, id)
         .await?
         .ok_or_else(not_found)?;
@@ -237,42 +167,4 @@ pub async fn delete_project(id: Uuid) -> Result<(), AppError> {
     leptos_axum::redirect("/projects");
     crate::flash::leave(crate::notices::project_deleted());
     Ok(())
-}
-
-/// Whether the caller's role at the project's unit allows `need`: 404 if
-/// the tenant has no such project, 403 if not. Row-level security checks
-/// the same again on the write itself.
-#[cfg(feature = "ssr")]
-pub(crate) async fn project_allows(
-    tx: &mut crate::db::TenantTx,
-    id: Uuid,
-    need: Need,
-) -> Result<(), AppError> {
-    let project = crate::db::projects::get(tx, id)
-        .await?
-        .ok_or_else(not_found)?;
-    authorize_at(tx, project.unit_id, need).await?;
-    Ok(())
-}
-
-/// What the project list shows, from the list's query: 400 for a search
-/// that is not one.
-#[cfg(feature = "ssr")]
-fn project_filter(
-    search: &str,
-    archived: bool,
-    unit: Option<Uuid>,
-) -> Result<crate::db::projects::ProjectFilter, AppError> {
-    let search = crate::domain::SearchText::parse(search).map_err(invalid("q"))?;
-    Ok(crate::db::projects::ProjectFilter {
-        search: search.non_empty().map(str::to_owned),
-        include_archived: archived,
-        unit,
-    })
-}
-
-/// The list's page `page`, of the usual length.
-#[cfg(feature = "ssr")]
-fn list_page(page: u32) -> crate::model::PageRequest {
-    crate::model::PageRequest::new(page, crate::model::PageRequest::DEFAULT_PER_PAGE)
 }

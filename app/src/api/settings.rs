@@ -4,7 +4,7 @@
 //! offered (see `crate::policy` and `crate::membership`).
 
 #[cfg(feature = "ssr")]
-use super::{Need, authorize, invalid, not_found, tenant_change_tx, tenant_read_tx};
+use super::{Need, authorize, invalid, not_found, tenant_change_tx};
 use crate::error::AppError;
 use crate::model::{AuditEntry, MemberDetail, MemberList, Paged};
 use leptos::prelude::*;
@@ -17,39 +17,7 @@ pub async fn list_members(
     #[server(default)] page: u32,
     #[server(default)] search: String,
 ) -> Result<MemberList, AppError> {
-    use crate::db::members;
-    use crate::domain::SearchText;
-    use crate::model::PageRequest;
-
-    let caller = authorize(Need::ManageMembers).await?;
-    let search = SearchText::parse(&search).map_err(invalid("q"))?;
-    let mut tx = tenant_read_tx(&caller).await?;
-    let found = members::page(
-        &mut tx,
-        search.non_empty(),
-        false,
-        PageRequest::new(page, PageRequest::DEFAULT_PER_PAGE),
-    )
-    .await?;
-    let pending = members::page(
-        &mut tx,
-        search.non_empty(),
-        true,
-        PageRequest::new(1, PageRequest::DEFAULT_PER_PAGE),
-    )
-    .await?;
-    tx.commit().await?;
-    let sub = caller.identity.sub();
-    Ok(MemberList {
-        members: Paged {
-            items: found.items.iter().map(|m| m.detail(sub)).collect(),
-            total: found.total,
-            page: found.page,
-        },
-        pending: pending.items.iter().map(|m| m.detail(sub)).collect(),
-        grantable: crate::policy::grantable_roles(caller.identity.role()),
-        caller_role: caller.identity.role(),
-    })
+    crate::service::people::members(&super::ctx().await?, page, &search).await
 }
 
 /// Adds a member to the caller's own tenant: a Cognito user invited by
@@ -161,56 +129,7 @@ pub async fn list_audit(
     #[server(default)] actor: String,
     #[server(default)] action: String,
 ) -> Result<Paged<AuditEntry>, AppError> {
-    use crate::audit_action::ActionFilter;
-    use crate::db::audit;
-    use crate::domain::FilterText;
-    use crate::model::PageRequest;
-
-    let caller = authorize(Need::ManageMembers).await?;
-    let actor = FilterText::parse(&actor).map_err(invalid("actor"))?;
-    let action = FilterText::parse(&action).map_err(invalid("action"))?;
-    let action = match action.non_empty() {
-        None => None,
-        Some(value) => Some(
-            ActionFilter::parse(value)
-                .ok_or_else(|| AppError::invalid("action", "Choose an action from the list."))?,
-        ),
-    };
-    let filter = audit::Filter {
-        actor: actor.non_empty().map(str::to_owned),
-        action,
-    };
-    let mut tx = tenant_read_tx(&caller).await?;
-    let rows = audit::page(
-        &mut tx,
-        &filter,
-        PageRequest::new(page, PageRequest::DEFAULT_PER_PAGE),
-    )
-    .await?;
-    let mentioned = crate::audit_text::mentions(&rows.items);
-    let names = audit::names(
-        &mut tx,
-        &mentioned.member_ids,
-        &mentioned.emails,
-        &mentioned.project_ids,
-        &mentioned.task_ids,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Paged {
-        items: rows
-            .items
-            .iter()
-            .map(|row| AuditEntry {
-                at: row.at,
-                actor_email: row.actor_email.clone(),
-                action: row.action.clone(),
-                sentence: crate::audit_text::sentence(row, &names),
-            })
-            .collect(),
-        total: rows.total,
-        page: rows.page,
-    })
+    crate::service::people::audit_log(&super::ctx().await?, page, &actor, &action).await
 }
 
 /// Applies one change to a member after checking the rules.

@@ -12,22 +12,27 @@ pub fn utc(at: OffsetDateTime) -> String {
     format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
 }
 
-/// How long ago `elapsed_secs` was, in words; a date beyond four weeks.
+/// How long ago `elapsed_secs` was (or, when negative, how long until
+/// then: a key's expiry), in words; a date beyond four weeks.
 pub fn relative(elapsed_secs: i64, at: OffsetDateTime) -> String {
-    let plural = |n: i64, unit: &str| {
-        if n == 1 {
-            format!("1 {unit} ago")
-        } else {
-            format!("{n} {unit}s ago")
-        }
+    // A clock a little ahead of the server's is "just now" too.
+    if (-45..45).contains(&elapsed_secs) {
+        return "just now".to_owned();
+    }
+    let future = elapsed_secs < 0;
+    let span = elapsed_secs.abs();
+    let plural = |n: i64, unit: &str| match (n, future) {
+        (1, false) => format!("1 {unit} ago"),
+        (n, false) => format!("{n} {unit}s ago"),
+        (1, true) => format!("in 1 {unit}"),
+        (n, true) => format!("in {n} {unit}s"),
     };
-    match elapsed_secs {
-        // A clock a little ahead of the server's is "just now" too.
-        ..45 => "just now".to_owned(),
-        45..2_700 => plural((elapsed_secs + 30) / 60, "minute"),
-        2_700..79_200 => plural((elapsed_secs + 1_800) / 3_600, "hour"),
+    match span {
+        ..2_700 => plural((span + 30) / 60, "minute"),
+        2_700..79_200 => plural((span + 1_800) / 3_600, "hour"),
+        79_200..129_600 if future => "tomorrow".to_owned(),
         79_200..129_600 => "yesterday".to_owned(),
-        129_600..2_419_200 => plural((elapsed_secs + 43_200) / 86_400, "day"),
+        129_600..2_419_200 => plural((span + 43_200) / 86_400, "day"),
         _ => {
             let date = at.date();
             format!(
@@ -93,6 +98,11 @@ mod tests {
             (40 * 3_600, "2 days ago"),
             (27 * 86_400, "27 days ago"),
             (40 * 86_400, "30 Nov 2026"),
+            (-10 * 60, "in 10 minutes"),
+            (-3 * 3_600, "in 3 hours"),
+            (-24 * 3_600, "tomorrow"),
+            (-20 * 86_400 + 3_600, "in 20 days"),
+            (-90 * 86_400, "30 Nov 2026"),
         ] {
             assert_eq!(relative(secs, at), said, "{secs} s");
         }

@@ -141,6 +141,52 @@ pub async fn standing(db: &Db, who: &Identity) -> Result<Standing, DbError> {
     })
 }
 
+/// The caller a verified Cognito access token speaks for: the active member
+/// with the token's `sub`, in the one tenant that has them (access tokens
+/// carry no tenant; `app.tenant_of_sub` knows it), acting with the token's
+/// role. `None` — answered 401 — when no tenant or more than one has the
+/// sub, when the member is disabled, when their row's role is not the
+/// token's, or when an admin changed the member (role or state) after the
+/// token was issued (`issued_at`, Unix seconds): a token taken before a
+/// disable or a demotion stays dead when the member is enabled or promoted
+/// again, as a session does (its `auth_epoch` moved on).
+pub async fn by_access_token(
+    db: &Db,
+    sub: &str,
+    role: Role,
+    issued_at: i64,
+) -> Result<Option<crate::identity::SignedIn>, DbError> {
+    use crate::identity::{Credential, SignedIn, TenantId};
+
+    let tenant = sqlx::query_scalar!(r#"select app.tenant_of_sub($1) as "tenant""#, sub)
+        .fetch_one(&db.pool)
+        .await?;
+    let Some(tenant) = tenant.map(TenantId::from_uuid) else {
+        return Ok(None);
+    };
+    let mut tx = TenantTx::begin_for(&db.pool, tenant, true).await?;
+    let row = sqlx::query!(
+        r#"select m.email, m.role as "role: Role", m.status = 'active' as "active!", m.auth_epoch,
+                  m.changed_by_admin_at < to_timestamp($2::bigint) as "issued_after_changes!",
+                  t.name as tenant_name
+           from members m join tenants t on t.tenant_id = m.tenant_id
+           where m.cognito_sub = $1"#,
+        sub,
+        issued_at
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    tx.commit().await?;
+    Ok(row
+        .filter(|row| row.active && row.role == role && row.issued_after_changes)
+        .map(|row| SignedIn {
+            identity: Identity::from_verified_claims(sub.to_owned(), row.email, tenant, role),
+            tenant_name: row.tenant_name,
+            auth_epoch: row.auth_epoch,
+            credential: Credential::AccessToken,
+        }))
+}
+
 /// The tenant's members, by email: who a task can be assigned to.
 pub async fn list(tx: &mut TenantTx) -> Result<Vec<Member>, DbError> {
     let members = sqlx::query_as!(
@@ -292,21 +338,44 @@ pub async fn clear_invitations(tx: &mut TenantTx) -> Result<(), DbError> {
     Ok(())
 }
 
-/// The member with this id, locked until the transaction ends. `NO KEY`:
-/// tasks may still be assigned to them meanwhile (a foreign-key check takes
-/// `KEY SHARE`), while the caller check's `FOR SHARE` of their own requests
-/// waits. A removal's `delete` takes the full lock when it gets there.
-pub async fn get_for_update(tx: &mut TenantTx, id: Uuid) -> Result<Option<Record>, DbError> {
+/// The member with this id as the row stands, not locked: what a change
+/// checks first, before it waits for the member (see [`get_for_update`]).
+pub async fn record(tx: &mut TenantTx, id: Uuid) -> Result<Option<Record>, DbError> {
     let row = sqlx::query_as!(
         Row,
         r#"select id, cognito_sub, email, display_name, role as "role: Role",
                   status as "status: Status", last_sign_in_at, invited_at
-           from members where id = $1 for no key update"#,
+           from members where id = $1"#,
         id
     )
     .fetch_optional(tx.conn())
     .await?;
     Ok(row.map(Record::from))
+}
+
+/// The member with this id, locked until the transaction ends. `NO KEY`:
+/// tasks may still be assigned to them meanwhile (a foreign-key check takes
+/// `KEY SHARE`), while the caller check's `FOR SHARE` of their own requests
+/// waits. A removal's `delete` takes the full lock when it gets there.
+pub async fn get_for_update(tx: &mut TenantTx, id: Uuid) -> Result<Option<Record>, DbError> {
+    // The member's gate first, exclusively (`app.lock_member_gate`): it
+    // waits for their writing transactions under way, and those that start
+    // while it waits queue behind it, so they cannot hold this change off.
+    sqlx::query!(
+        "select from app.lock_member_gate((select cognito_sub from members where id = $1))",
+        id
+    )
+    .execute(tx.conn())
+    .await?;
+    let locked = sqlx::query_scalar!("select id from members where id = $1 for no key update", id)
+        .fetch_optional(tx.conn())
+        .await?;
+    if locked.is_none() {
+        return Ok(None);
+    }
+    // Read after the lock: a statement of its own sees the row as the last
+    // change committed it.
+    record(tx, id).await
 }
 
 /// Whether the tenant has a member with this email (any case).

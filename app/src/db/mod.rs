@@ -13,6 +13,7 @@
 //! Row-level security in Postgres enforces the same rule underneath: a query
 //! that forgot its tenant returns nothing rather than everyone's rows.
 
+pub mod api_keys;
 pub mod audit;
 pub mod dashboard;
 mod error;

@@ -6,7 +6,7 @@
 use super::{Db, DbError};
 #[cfg(feature = "test-support")]
 use crate::identity::Identity;
-use crate::identity::{SignedIn, TenantId};
+use crate::identity::{Credential, SignedIn, TenantId};
 use crate::role::Role;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
@@ -61,6 +61,9 @@ impl TenantTx {
 
     async fn begin_checked(db: &Db, caller: &SignedIn, start: Start) -> Result<Self, DbError> {
         let who = &caller.identity;
+        if let Credential::ApiKey(key) = caller.credential {
+            return Self::begin_as_key(db, who, key, start).await;
+        }
         let check = CallerCheck {
             sub: who.sub().to_owned(),
         };
@@ -79,6 +82,48 @@ impl TenantTx {
             return Err(DbError::StaleCaller);
         }
         Ok(tx)
+    }
+
+    /// A key's transaction: the key is read again inside it (locked when the
+    /// transaction may write, see `app.enter_tenant_as_key`) and must still
+    /// be live with the role it had when the request was authenticated, so
+    /// a revoke or an expiry stops the very next transaction. Keys change
+    /// nothing about the tenant itself: no tenant-change transaction.
+    async fn begin_as_key(
+        db: &Db,
+        who: &crate::identity::Identity,
+        key: uuid::Uuid,
+        start: Start,
+    ) -> Result<Self, DbError> {
+        if start == Start::TenantChange {
+            tracing::warn!("an API key asked for a tenant-change transaction");
+            return Err(DbError::StaleCaller);
+        }
+        let tenant = who.tenant_id();
+        let pool = db.pool.clone();
+        let lock = start != Start::Read;
+        let read_only = start == Start::Read;
+        let (tx, role) = opening(async move {
+            let mut tx = pool.begin().await?;
+            let role = sqlx::query_scalar!(
+                r#"select key_role as "role: Role"
+                   from app.enter_tenant_as_key($1, $2, $3, $4, $5)"#,
+                tenant.as_uuid(),
+                key,
+                lock,
+                read_only,
+                LOCK_TIMEOUT
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            Ok((tx, role))
+        })
+        .await?;
+        if role != Some(who.role()) {
+            tracing::info!(%key, "the API key was revoked, expired or changed");
+            return Err(DbError::StaleCaller);
+        }
+        Ok(Self { tx, tenant })
     }
 
     /// An identity's transaction without the session check, for the
@@ -135,7 +180,10 @@ impl TenantTx {
         let acting = CallerCheck {
             sub: sub.to_owned(),
         };
-        let (tx, _) = Self::open_task(pool, tenant, Start::Caller, Some(acting), false).await?;
+        // The tenant's row first, then the member's gate and row: the one
+        // order every transaction takes them in.
+        let (tx, _) =
+            Self::open_task(pool, tenant, Start::TenantChange, Some(acting), false).await?;
         Ok(tx)
     }
 
@@ -153,14 +201,8 @@ impl TenantTx {
         // a transaction when `begin()` is cancelled (sqlx issues #4385 and
         // #4393). The task always finishes; if nobody awaits the result, the
         // transaction is dropped, which rolls it back.
-        let opened = tokio::spawn(open(pool, tenant, start, check, read_only)).await;
-        match opened {
-            Ok(Ok((tx, found))) => Ok((Self { tx, tenant }, found)),
-            Ok(Err(error)) => Err(error.into()),
-            Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
-            // Only a runtime shutting down cancels the task.
-            Err(_) => Err(DbError::Unavailable(sqlx::Error::WorkerCrashed)),
-        }
+        let (tx, found) = opening(open(pool, tenant, start, check, read_only)).await?;
+        Ok((Self { tx, tenant }, found))
     }
 
     /// The tenant this transaction is bound to.
@@ -195,19 +237,36 @@ impl TenantTx {
 /// 55P03, answered 409).
 const LOCK_TIMEOUT: &str = "5s";
 
+/// Runs `begin`, which opens a transaction and enters the tenant, in a task
+/// of its own (see `TenantTx::open_task` for why).
+async fn opening<T: Send + 'static>(
+    begin: impl Future<Output = Result<(Transaction<'static, Postgres>, T), sqlx::Error>>
+    + Send
+    + 'static,
+) -> Result<(Transaction<'static, Postgres>, T), DbError> {
+    match tokio::spawn(begin).await {
+        Ok(opened) => Ok(opened?),
+        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        // Only a runtime shutting down cancels the task.
+        Err(_) => Err(DbError::Unavailable(sqlx::Error::WorkerCrashed)),
+    }
+}
+
 /// How a transaction takes its first locks. Every transaction of a caller
 /// takes them in this one order — the tenant's row (tenant changes only),
-/// then the caller's member row, then whatever rows the work touches — so
-/// two requests never wait for each other in a circle.
+/// then the caller's gate and member row (or the key's), then whatever rows
+/// the work touches — so two requests never wait for each other in a
+/// circle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Start {
     /// The caller's member row read, not locked: a transaction that only
     /// reads (see [`TenantTx::begin_read`]).
     Read,
-    /// The caller's member row `FOR SHARE`: a change to the caller (a
-    /// demotion, a disable, a removal) waits until this transaction ends,
-    /// and a transaction that starts after such a change committed sees it
-    /// and is refused. Shared locks do not block each other, so one member's
+    /// The caller's gate (`app.lock_member_gate`) shared, then their member
+    /// row `FOR SHARE`: a change to the caller (a demotion, a disable, a
+    /// removal) waits until this transaction ends, and a transaction that
+    /// starts while such a change waits or after it committed sees it and
+    /// is refused. Shared locks do not block each other, so one member's
     /// requests still run side by side.
     Caller,
     /// First the tenant's row `FOR NO KEY UPDATE`, the per-tenant mutex of

@@ -6,6 +6,6 @@ mod text;
 
 pub use email::Email;
 pub use text::{
-    Description, DisplayName, FilterText, InputError, ProjectName, SearchText, TaskTitle,
+    Description, DisplayName, FilterText, InputError, KeyName, ProjectName, SearchText, TaskTitle,
     TenantName, UnitName,
 };

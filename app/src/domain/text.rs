@@ -98,6 +98,11 @@ text_type!(
     UnitName, field = "Name", max = 80, allow_empty = false, multiline = false
 );
 text_type!(
+    /// An API key's name (what it is for: "Warehouse sync"): one line, 1 to
+    /// 80 characters.
+    KeyName, field = "Name", max = 80, allow_empty = false, multiline = false
+);
+text_type!(
     /// A tenant's display name: one line, 1 to 120 characters.
     TenantName, field = "Name", max = 120, allow_empty = false, multiline = false
 );

@@ -4,8 +4,8 @@
 //! locked, so a change to the caller waits until it has ended; a read
 //! transaction holds no lock and cannot write.
 
-use crate::fixtures::{app_db, two_tenants};
-use app::db::{DbError, TenantTx, projects};
+use crate::fixtures::{app_db, two_tenants, until_waiting};
+use app::db::{DbError, TenantTx, members, projects};
 use app::identity::{Identity, SignedIn, TenantId};
 use app::model::PageRequest;
 use app::role::Role;
@@ -37,6 +37,7 @@ fn caller(tenant: TenantId, sub: &str, role: Role, epoch: i64) -> SignedIn {
         identity: Identity::for_tests(tenant, role, sub),
         tenant_name: "Tenant".into(),
         auth_epoch: epoch,
+        credential: app::identity::Credential::Session,
     }
 }
 
@@ -191,25 +192,7 @@ async fn a_change_to_the_caller_waits_for_their_transaction(
         }
     });
     // Wait until the demotion is blocked on a row lock (or give up).
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let waiting: i64 = sqlx::query_scalar(
-            "select count(*) from pg_stat_activity
-             where datname = current_database() and wait_event_type = 'Lock'",
-        )
-        .fetch_one(db.pool_for_tests())
-        .await
-        .unwrap();
-        if waiting == 1 {
-            break;
-        }
-        assert!(!demotion.is_finished(), "the demotion did not wait");
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the demotion never blocked"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    until_waiting(&db, 1, &demotion, "the demotion").await;
     assert!(!demotion.is_finished(), "the demotion did not wait");
     in_flight.commit().await.unwrap();
     demotion.await.unwrap();
@@ -247,4 +230,118 @@ async fn a_tenant_change_waits_for_the_last_then_gives_up_at_the_lock_timeout(
     let ordinary = TenantTx::begin(&db, &caller(a.id, "al", Role::Admin, 0)).await;
     assert!(ordinary.is_ok(), "{ordinary:?}");
     first.commit().await.unwrap();
+}
+
+/// An admin's change to a member is not held off by the member's own
+/// overlapping writes: once it waits for the write under way, the member's
+/// writes that start later wait behind it, then see the change. (With row
+/// locks alone, each later write's FOR SHARE slipped past the change's
+/// waiting lock, so a member who kept writes overlapping could keep their
+/// own disable waiting until its lock timeout.)
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_change_waiting_for_a_write_goes_before_the_members_later_writes(
+    _: PgPoolOptions,
+    opts: PgConnectOptions,
+) {
+    // The first write, the change, the later write and the watcher each
+    // hold a connection.
+    let db = app_db(&opts, 6);
+    let (a, _b) = two_tenants(&db).await;
+    member(&db, a.id, "ada", Role::Admin, 0).await;
+    member(&db, a.id, "max", Role::Member, 0).await;
+    let max = caller(a.id, "max", Role::Member, 0);
+    let mut look = TenantTx::begin_without_member_for_tests(&db, a.id)
+        .await
+        .unwrap();
+    let max_id: uuid::Uuid = sqlx::query_scalar("select id from members where cognito_sub = 'max'")
+        .fetch_one(look.conn_for_tests())
+        .await
+        .unwrap();
+    look.rollback().await.unwrap();
+
+    let first = TenantTx::begin(&db, &max).await.unwrap();
+    let change = tokio::spawn({
+        let db = db.clone();
+        async move {
+            let ada = caller(a.id, "ada", Role::Admin, 0);
+            let mut tx = TenantTx::begin_tenant_change(&db, &ada).await.unwrap();
+            let found = members::get_for_update(&mut tx, max_id).await.unwrap();
+            sqlx::query(
+                "update members set role = 'ReadOnly', auth_epoch = auth_epoch + 1 where id = $1",
+            )
+            .bind(max_id)
+            .execute(tx.conn_for_tests())
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            found.is_some()
+        }
+    });
+    until_waiting(&db, 1, &change, "the change").await;
+    let later = tokio::spawn({
+        let db = db.clone();
+        let max = max.clone();
+        async move { TenantTx::begin(&db, &max).await.map(drop) }
+    });
+    until_waiting(&db, 2, &later, "the later write").await;
+
+    first.commit().await.unwrap();
+    assert!(change.await.unwrap(), "the member was there");
+    let later = later.await.unwrap();
+    assert!(matches!(later, Err(DbError::StaleCaller)), "{later:?}");
+}
+
+/// A change that will be refused does not wait for the member: it is
+/// checked on an unlocked read first, so a SuperUser's attempt on an Admin
+/// neither waits for the Admin's write in flight (it would have waited for
+/// the lock timeout and answered 409) nor holds up the Admin's next writes.
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_change_that_will_be_refused_does_not_wait_for_the_member(
+    _: PgPoolOptions,
+    opts: PgConnectOptions,
+) {
+    use app::directory::{Directory, DirectoryConfig};
+    use app::membership::{self, MembershipError, Requester};
+    use app::policy::{MemberChange, Refusal};
+
+    let db = app_db(&opts, 6);
+    let (a, _b) = two_tenants(&db).await;
+    member(&db, a.id, "ada", Role::Admin, 0).await;
+    member(&db, a.id, "sue", Role::SuperUser, 0).await;
+    let ada = caller(a.id, "ada", Role::Admin, 0);
+    let mut look = TenantTx::begin_without_member_for_tests(&db, a.id)
+        .await
+        .unwrap();
+    let ada_id: uuid::Uuid = sqlx::query_scalar("select id from members where cognito_sub = 'ada'")
+        .fetch_one(look.conn_for_tests())
+        .await
+        .unwrap();
+    look.rollback().await.unwrap();
+    // Refused before Cognito would be called: nothing listens here.
+    let directory = Directory::connect(&DirectoryConfig {
+        region: "eu-west-1".into(),
+        user_pool_id: "eu-west-1_Nowhere".into(),
+        endpoint: Some("http://127.0.0.1:9".into()),
+    })
+    .await;
+
+    let in_flight = TenantTx::begin(&db, &ada).await.unwrap();
+    let sue = caller(a.id, "sue", Role::SuperUser, 0);
+    let tx = TenantTx::begin_tenant_change(&db, &sue).await.unwrap();
+    let by = Requester {
+        role: Role::SuperUser,
+        actor: app::db::audit::Actor {
+            sub: "sue",
+            email: "sue@example.test",
+        },
+    };
+    let refused = membership::change(&directory, tx, by, ada_id, MemberChange::Disable).await;
+    assert!(
+        matches!(refused, Err(MembershipError::Refused(Refusal::AdminOnly))),
+        "{refused:?}"
+    );
+    // Ada's next write does not wait either.
+    let next = TenantTx::begin(&db, &ada).await;
+    assert!(next.is_ok(), "{next:?}");
+    in_flight.commit().await.unwrap();
 }

@@ -8,8 +8,15 @@ use sqlx::{Connection, PgConnection};
 /// decision: a new table without `tenant_id` fails the test until added here.
 const NOT_TENANT_TABLES: &[&str] = &["_sqlx_migrations", "session"];
 
-/// SECURITY DEFINER functions allowed in the app's schemas. None yet.
-const DEFINER_FUNCTIONS: &[&str] = &[];
+/// Tables with a `tenant_id` that are no tenant's data but a pool-wide
+/// index, read only through a SECURITY DEFINER function below. Each is a
+/// decision too: the test checks that no app role may touch it directly.
+const POOL_INDEX_TABLES: &[&str] = &["member_homes"];
+
+/// SECURITY DEFINER functions allowed in the app's schemas, each a decision
+/// (see its migration): the index of which tenant a Cognito user belongs to
+/// (for access tokens, which carry no tenant), and the trigger that keeps it.
+const DEFINER_FUNCTIONS: &[&str] = &["app.tenant_of_sub", "app.track_member_home"];
 
 async fn connect_as_app(test_db: &PgConnectOptions) -> PgConnection {
     PgConnection::connect_with(&app_options(test_db))
@@ -102,6 +109,20 @@ async fn every_tenant_table_forces_rls_with_all_four_policies(
                 NOT_TENANT_TABLES.contains(&table.as_str()),
                 "{table} has no tenant_id and is not on the allowlist"
             );
+            continue;
+        }
+        if POOL_INDEX_TABLES.contains(&table.as_str()) {
+            for role in ["saas_app", "saas_readonly"] {
+                let any: bool = sqlx::query_scalar(
+                    "select has_table_privilege($1, $2, 'select, insert, update, delete, truncate, references, trigger')",
+                )
+                .bind(role)
+                .bind(table)
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+                assert!(!any, "{role} has a privilege on the pool index {table}");
+            }
             continue;
         }
         assert!(enabled, "{table}: row-level security is not enabled");
@@ -336,5 +357,20 @@ async fn no_view_or_function_steps_around_the_policies(_: PgPoolOptions, db: PgC
             DEFINER_FUNCTIONS.contains(&name.as_str()),
             "SECURITY DEFINER function {name}"
         );
+    }
+    // Each allowed one runs with an empty search_path (nothing the caller
+    // puts on the path runs with the owner's rights) and is not PUBLIC's.
+    for name in DEFINER_FUNCTIONS {
+        let (config, public): (Option<Vec<String>>, bool) = sqlx::query_as(
+            "select p.proconfig, exists (select from aclexplode(p.proacl) a where a.grantee = 0)
+             from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+             where n.nspname || '.' || p.proname = $1",
+        )
+        .bind(name)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(config, Some(vec![r#"search_path="""#.to_owned()]), "{name}");
+        assert!(!public, "PUBLIC may execute {name}");
     }
 }

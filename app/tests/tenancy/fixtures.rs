@@ -128,6 +128,19 @@ pub async fn seed_tenant(db: &Db, name: &str) -> Tenant {
     .await
     .unwrap();
     tx.commit().await.unwrap();
+    // And an API key.
+    let admin = Identity::for_tests(id, Role::Admin, &format!("{id}-{}", Role::Admin));
+    let mut tx = TenantTx::begin_for_tests(db, &admin).await.unwrap();
+    let name = app::domain::KeyName::parse("Seeded key").unwrap();
+    let new = app::db::api_keys::NewKey {
+        name: &name,
+        role: Role::ReadOnly,
+        expires_at: None,
+    };
+    app::db::api_keys::create(&mut tx, &admin, &new)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     Tenant { id, project, task }
 }
 
@@ -154,7 +167,7 @@ pub async fn two_tenants(db: &Db) -> (Tenant, Tenant) {
 }
 
 /// Every table with tenant data.
-pub const TENANT_TABLES: [&str; 9] = [
+pub const TENANT_TABLES: [&str; 10] = [
     "tenants",
     "members",
     "org_units",
@@ -164,6 +177,7 @@ pub const TENANT_TABLES: [&str; 9] = [
     "tasks",
     "deleted_tasks",
     "audit_log",
+    "api_keys",
 ];
 
 /// The SQLSTATE of a database error, for asserting on it.
@@ -172,4 +186,31 @@ pub fn sqlstate(error: &sqlx::Error) -> Option<String> {
         .as_database_error()
         .and_then(|e| e.code())
         .map(|c| c.into_owned())
+}
+
+/// Waits until `n` of the test database's backends wait on a lock, failing
+/// if `unless` finishes first or nothing gets there within 4 s (before the
+/// transactions' own 5 s lock timeout could end the wait).
+pub async fn until_waiting<T>(
+    db: &app::db::Db,
+    n: i64,
+    unless: &tokio::task::JoinHandle<T>,
+    what: &str,
+) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(4);
+    loop {
+        let waiting: i64 = sqlx::query_scalar(
+            "select count(*) from pg_stat_activity
+             where datname = current_database() and wait_event_type = 'Lock'",
+        )
+        .fetch_one(db.pool_for_tests())
+        .await
+        .unwrap();
+        if waiting == n {
+            return;
+        }
+        assert!(!unless.is_finished(), "{what} did not wait");
+        assert!(std::time::Instant::now() < deadline, "{what} never waited");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

@@ -238,6 +238,18 @@ async fn rows_cannot_be_inserted_into_or_moved_to_another_tenant(
             ),
         ),
         (
+            "insert API key",
+            format!(
+                "insert into api_keys (tenant_id, name, prefix, secret_hash, role, created_by,
+                                       created_by_email)
+                 values ('{b_id}', 'k', 'saas_abcdefgh', sha256('x'), 'Member', 's', 'e')"
+            ),
+        ),
+        (
+            "move API key",
+            format!("update api_keys set tenant_id = '{b_id}'"),
+        ),
+        (
             "move project",
             format!(
                 "update projects set tenant_id = '{b_id}' where id = '{}'",

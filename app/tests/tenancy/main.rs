@@ -5,6 +5,7 @@
 //! role (`APP_DATABASE_URL`'s user), so row-level security is what is tested
 //! — the superuser and the owner would sail past it. `make test` sets both.
 
+mod api_keys;
 mod caller_check;
 mod catalog;
 mod fixtures;

@@ -3,10 +3,10 @@
 //! there (the nearest assignment up the tree, else their tenant role),
 //! checked in SQL as the app role — the server's checks are not involved.
 
-use crate::fixtures::{Tenant, add_member, app_db, seed_tenant, sqlstate};
+use crate::fixtures::{Tenant, add_member, app_db, seed_tenant, sqlstate, until_waiting};
 use app::db::{Db, TenantTx, org};
 use app::domain::UnitName;
-use app::identity::Identity;
+use app::identity::{Credential, Identity, SignedIn};
 use app::model::RoleSource;
 use app::role::Role;
 use proptest::prelude::*;
@@ -301,6 +301,94 @@ async fn only_a_member_who_may_write_somewhere_gets_the_writing_role(
         .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(role_of(&reader).await, "saas_app");
+}
+
+/// Taking a member's role at a unit away waits for their writes under way
+/// (which land: they began under the old role), and the writes they start
+/// while it waits go after it and are refused there. Once the change has
+/// committed, nothing begun under the old role is still to land — as for a
+/// change to their tenant role (`caller_check.rs`).
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn a_unit_role_change_waits_for_the_members_writes_and_goes_before_later_ones(
+    _: PgPoolOptions,
+    opts: PgConnectOptions,
+) {
+    // The first write, the change, the later write and the watcher.
+    let db = app_db(&opts, 6);
+    let a = seed_tenant(&db, "Tenant A").await;
+    let admin = a.as_role(Role::Admin);
+    let reader = a.as_role(Role::ReadOnly);
+    let (units, projects) = build_tree(&db, &admin, &[None]).await;
+    let (unit, project) = (units[1], projects[1]);
+    let reader_id = member_id(&db, &reader).await;
+    let mut tx = TenantTx::begin_for_tests(&db, &admin).await.unwrap();
+    org::assign(&mut tx, reader_id, unit, Role::Member)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let signed_in = |who: &Identity| SignedIn {
+        identity: who.clone(),
+        tenant_name: "Tenant A".into(),
+        auth_epoch: 0,
+        credential: Credential::Session,
+    };
+
+    let mut first = TenantTx::begin(&db, &signed_in(&reader)).await.unwrap();
+    assert_eq!(describe(&mut first, project, "first").await.unwrap(), 1);
+    let change = tokio::spawn({
+        let db = db.clone();
+        let admin = signed_in(&admin);
+        async move {
+            let mut tx = TenantTx::begin_tenant_change(&db, &admin).await.unwrap();
+            let changed =
+                app::organisation::set_assignment(&mut tx, &admin.identity, unit, reader_id, None)
+                    .await
+                    .unwrap();
+            tx.commit().await.unwrap();
+            changed
+        }
+    });
+    until_waiting(&db, 1, &change, "the change").await;
+    let later = tokio::spawn({
+        let db = db.clone();
+        let reader = signed_in(&reader);
+        async move {
+            let mut tx = TenantTx::begin(&db, &reader).await.unwrap();
+            let done = describe(&mut tx, project, "later").await;
+            if done.is_ok() {
+                tx.commit().await.unwrap();
+            }
+            done.map_err(|e| sqlstate(&e).unwrap_or_default())
+        }
+    });
+    until_waiting(&db, 2, &later, "the later write").await;
+
+    first.commit().await.unwrap();
+    assert!(change.await.unwrap(), "the assignment was there");
+    // Refused: by row-level security (no row to update), or, since the
+    // member may now write nowhere, by the SELECT-only role.
+    let later = later.await.unwrap();
+    assert!(
+        matches!(&later, Ok(0)) || later == Err("42501".into()),
+        "{later:?}"
+    );
+    let mut look = TenantTx::begin_for_tests(&db, &admin).await.unwrap();
+    let description: String = sqlx::query_scalar("select description from projects where id = $1")
+        .bind(project)
+        .fetch_one(look.conn_for_tests())
+        .await
+        .unwrap();
+    assert_eq!(description, "first");
+}
+
+/// Sets the project's description; how many rows that changed.
+async fn describe(tx: &mut TenantTx, project: Uuid, text: &str) -> Result<u64, sqlx::Error> {
+    sqlx::query("update projects set description = $2 where id = $1")
+        .bind(project)
+        .bind(text)
+        .execute(tx.conn_for_tests())
+        .await
+        .map(|done| done.rows_affected())
 }
 
 /// A random organisation: parents of each unit (below the root) and, per

@@ -97,6 +97,7 @@ async fn current(auth: &Auth, session: &Session) -> Result<Option<SignedIn>, Res
         identity: current.identity,
         tenant_name: current.tenant_name,
         auth_epoch: current.auth_epoch,
+        credential: app::identity::Credential::Session,
     }))
 }
 

@@ -8,7 +8,7 @@
 //! calls fail at once instead of each waiting for the timeout.
 
 use super::breaker::Breaker;
-use super::verifier::{IdClaims, IdTokenVerifier, VerifyError};
+use super::verifier::{AccessClaims, IdClaims, IdTokenVerifier, VerifyError};
 use crate::config::AuthConfig;
 use oauth2::basic::{
     BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
@@ -94,6 +94,8 @@ pub struct Cognito {
     http: reqwest::Client,
     verifier: IdTokenVerifier,
     client_id: String,
+    /// The app clients whose access tokens the JSON API accepts.
+    api_clients: Vec<String>,
     client_secret: SecretString,
     revoke_url: String,
     logout_url: Url,
@@ -123,11 +125,18 @@ impl Cognito {
             http,
             verifier,
             client_id: config.client_id.clone(),
+            api_clients: config.api_client_ids(),
             client_secret: config.client_secret.clone(),
             revoke_url: url("/oauth2/revoke"),
             logout_url,
             breaker: Breaker::default(),
         }
+    }
+
+    /// Verifies an access token presented to the JSON API (see
+    /// `IdTokenVerifier::verify_access`).
+    pub async fn verify_access_token(&self, token: &str) -> Result<AccessClaims, VerifyError> {
+        self.verifier.verify_access(token, &self.api_clients).await
     }
 
     /// Runs `call` unless the breaker is open, and tells the breaker how it

@@ -1,4 +1,5 @@
-//! Verifies Cognito ID tokens as aws-jwt-verify does: RS256 only; the key by
+//! Verifies Cognito ID tokens (and, for the JSON API, access tokens) as
+//! aws-jwt-verify does: RS256 only; the key by
 //! `kid` from a cached JWKS, refetched on an unknown `kid` at most once per
 //! 10 seconds however many tokens ask; `iss` exact; `aud` the client id;
 //! `token_use` = `id`; `exp` with a small leeway; and the `nonce` of the
@@ -47,6 +48,21 @@ pub struct IdClaims {
     pub auth_time: i64,
 }
 
+/// The claims the API uses from a verified access token. Access tokens
+/// carry no custom attributes: the tenant comes from the member row of
+/// `sub` (see `app::db::members::by_access_token`).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+pub struct AccessClaims {
+    pub sub: String,
+    pub username: String,
+    #[serde(rename = "cognito:groups", default)]
+    pub groups: Vec<String>,
+    pub token_use: String,
+    pub client_id: String,
+    pub exp: i64,
+    pub iat: i64,
+}
+
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum VerifyError {
     #[error("the token is malformed")]
@@ -61,6 +77,10 @@ pub enum VerifyError {
     Expired,
     #[error("the token is not an ID token")]
     NotAnIdToken,
+    #[error("the token is not an access token")]
+    NotAnAccessToken,
+    #[error("the token was issued to another app client")]
+    OtherClient,
     #[error("the token's nonce does not match the sign-in")]
     NonceMismatch,
     #[error("the identity provider's keys could not be fetched: {0}")]
@@ -135,8 +155,42 @@ impl IdTokenVerifier {
         self.verify(token).await
     }
 
+    /// Verifies a Cognito access token presented to the JSON API: the same
+    /// signature, issuer and expiry checks as an ID token's, `token_use` =
+    /// `access`, and `client_id` one of `clients` (access tokens have no
+    /// `aud`).
+    pub async fn verify_access(
+        &self,
+        token: &str,
+        clients: &[String],
+    ) -> Result<AccessClaims, VerifyError> {
+        let claims: AccessClaims = self.decode(token, None).await?;
+        if claims.token_use != "access" {
+            return Err(VerifyError::NotAnAccessToken);
+        }
+        if !clients.contains(&claims.client_id) {
+            return Err(VerifyError::OtherClient);
+        }
+        Ok(claims)
+    }
+
     /// Everything but the nonce.
     async fn verify(&self, token: &str) -> Result<IdClaims, VerifyError> {
+        let claims: IdClaims = self.decode(token, Some(&self.client_id)).await?;
+        if claims.token_use != "id" {
+            return Err(VerifyError::NotAnIdToken);
+        }
+        Ok(claims)
+    }
+
+    /// The claims of a token signed with RS256 by a key of the pool, from
+    /// the pool's issuer, not expired, and — when `audience` is given — for
+    /// that audience.
+    async fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        audience: Option<&str>,
+    ) -> Result<T, VerifyError> {
         let header = decode_header(token).map_err(|_| VerifyError::Malformed)?;
         if header.alg != Algorithm::RS256 {
             return Err(VerifyError::WrongAlgorithm);
@@ -146,19 +200,23 @@ impl IdTokenVerifier {
 
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.client_id]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        match audience {
+            Some(audience) => {
+                validation.set_audience(&[audience]);
+                validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+            }
+            None => {
+                validation.validate_aud = false;
+                validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+            }
+        }
         validation.leeway = LEEWAY_SECONDS;
-        let claims = decode::<IdClaims>(token, &key, &validation)
+        Ok(decode::<T>(token, &key, &validation)
             .map_err(|e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => VerifyError::Expired,
                 _ => VerifyError::Invalid(e.to_string()),
             })?
-            .claims;
-        if claims.token_use != "id" {
-            return Err(VerifyError::NotAnIdToken);
-        }
-        Ok(claims)
+            .claims)
     }
 
     /// The key with this kid. The JWKS is fetched first when the cached keys

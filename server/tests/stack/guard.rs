@@ -115,3 +115,47 @@ async fn every_response_carries_the_policy_and_pages_use_its_nonce(
     assert!(nonces.len() >= 3);
     assert_ne!(nonces[0], nonces[1], "a nonce was reused");
 }
+
+/// Static files racing pages that answer 403 and set cookies: every file
+/// comes back 200, with no cookie. (Leptos's own file fallback took the
+/// status and headers of a page rendering on the same worker thread.)
+#[sqlx::test(migrator = "app::db::MIGRATOR")]
+async fn static_files_never_take_another_requests_status_or_cookies(
+    _: PgPoolOptions,
+    db: PgConnectOptions,
+) {
+    let stack = Stack::start(db, Settings::default()).await;
+    let member = signed_in(&stack, "max-static@example.test", "Member", TENANT_A).await;
+    let css = stack.url("/pkg/saas.css");
+    let forbidden = stack.url("/settings");
+    let mut tasks = tokio::task::JoinSet::new();
+    for round in 0..400 {
+        let mut browser = member.clone();
+        let url = if round % 2 == 0 {
+            css.clone()
+        } else {
+            forbidden.clone()
+        };
+        tasks.spawn(async move { (url.clone(), browser.get(&url).await) });
+    }
+    let mut files = 0;
+    while let Some(done) = tasks.join_next().await {
+        let (url, reply) = done.unwrap();
+        if url.ends_with(".css") {
+            files += 1;
+            assert_eq!(
+                reply.status,
+                StatusCode::OK,
+                "the file took a page's status"
+            );
+            assert!(
+                reply.headers.get("set-cookie").is_none(),
+                "{:?}",
+                reply.headers
+            );
+        } else {
+            assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        }
+    }
+    assert_eq!(files, 200);
+}

@@ -3,6 +3,9 @@
 //! Sign-in is SECURITY.md parts B and C (`flow`, `sessions`, `guard`);
 //! `projects` and `workspace` are the workspace's pages and writes.
 
+mod api;
+mod api_keys_page;
+mod api_limits;
 mod dashboard;
 mod drills;
 mod flow;

@@ -21,7 +21,7 @@ const IN_FLIGHT: usize = 6;
 
 /// Audit rows of `tenant` in insertion order: (id, actor email, action,
 /// target id).
-async fn audit_rows(stack: &Stack, tenant: &str) -> Vec<(i64, String, String, String)> {
+pub async fn audit_rows(stack: &Stack, tenant: &str) -> Vec<(i64, String, String, String)> {
     let sql = "select id, actor_email, action, coalesce(target_id, '') from audit_log order by id";
     stack.rows(tenant, sql).await
 }
@@ -29,7 +29,7 @@ async fn audit_rows(stack: &Stack, tenant: &str) -> Vec<(i64, String, String, St
 /// Asserts that `actor` has no audit row after the one recording
 /// `action` on `target` (their demotion or disabling), and returns how many
 /// of their changes landed before it.
-async fn nothing_after(stack: &Stack, actor: &str, action: &str, target: &str) -> usize {
+pub async fn nothing_after(stack: &Stack, actor: &str, action: &str, target: &str) -> usize {
     let rows = audit_rows(stack, TENANT_A).await;
     let cut = rows
         .iter()

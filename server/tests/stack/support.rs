@@ -45,6 +45,8 @@ pub struct Settings {
     pub cognito_timeout_ms: Option<u64>,
     /// Reach Postgres through a [`Link`] the test can cut.
     pub database_link: bool,
+    /// Other variables for the server, as its environment would set them.
+    pub env: Vec<(&'static str, String)>,
 }
 
 impl Default for Settings {
@@ -60,6 +62,7 @@ impl Default for Settings {
             acquire_timeout_ms: None,
             cognito_timeout_ms: None,
             database_link: false,
+            env: Vec::new(),
         }
     }
 }
@@ -146,6 +149,7 @@ impl Stack {
         if let Some(ms) = settings.cognito_timeout_ms {
             env.insert("COGNITO_TIMEOUT_MS", ms.to_string());
         }
+        env.extend(settings.env);
         let database_link = if settings.database_link {
             let url = env["APP_DATABASE_URL"].clone();
             let link = Link::to(&url).await;
@@ -526,7 +530,18 @@ impl Stack {
         assert_eq!(login.status, StatusCode::SEE_OTHER, "{}", login.body);
         let authorize = login.location();
         assert!(authorize.starts_with(&self.idp.base_url), "{authorize}");
-        let to_form = browser.get(&authorize).await;
+        self.hosted_ui_sign_in(browser, &authorize, email).await
+    }
+
+    /// From the hosted UI's authorize URL to its redirect back with a code
+    /// (not followed): the sign-in form, filled in as `email`.
+    async fn hosted_ui_sign_in(
+        &self,
+        browser: &mut Browser,
+        authorize: &str,
+        email: &str,
+    ) -> String {
+        let to_form = browser.get(authorize).await;
         assert_eq!(to_form.status, StatusCode::FOUND, "{}", to_form.body);
         let form_url = format!("{}{}", self.idp.base_url, to_form.location());
         let page = browser.get(&form_url).await;
@@ -542,6 +557,55 @@ impl Stack {
         assert_eq!(back.status, StatusCode::FOUND, "{}", back.body);
         back.location()
     }
+
+    /// The token endpoint's answer for `email`, as a mobile or command-line
+    /// client of the pool's app client gets one: the hosted UI's
+    /// authorization code flow with PKCE, then the token endpoint — no app
+    /// server in between.
+    pub async fn client_tokens(&self, email: &str) -> serde_json::Value {
+        use base64::Engine;
+        use sha2::Digest;
+        let verifier = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
+        let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(sha2::Sha256::digest(verifier.as_bytes()));
+        let client = &self.idp.config.client;
+        let redirect = client.callback_urls[0].clone();
+        let query = serde_urlencoded::to_string([
+            ("response_type", "code"),
+            ("client_id", client.id.as_str()),
+            ("redirect_uri", redirect.as_str()),
+            ("scope", "openid email"),
+            ("state", "client-state"),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", "S256"),
+        ])
+        .unwrap();
+        let authorize = format!("{}/oauth2/authorize?{query}", self.idp.base_url);
+        let back = self
+            .hosted_ui_sign_in(&mut Browser::default(), &authorize, email)
+            .await;
+        let query: HashMap<String, String> =
+            serde_urlencoded::from_str(back.split_once('?').unwrap().1).unwrap();
+        let reply = client_http()
+            .post(format!("{}/oauth2/token", self.idp.base_url))
+            .basic_auth(&client.id, Some(&client.secret))
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", query["code"].as_str()),
+                ("redirect_uri", redirect.as_str()),
+                ("code_verifier", verifier.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), StatusCode::OK);
+        reply.json().await.unwrap()
+    }
+}
+
+/// An HTTP client that follows no redirect.
+pub fn client_http() -> reqwest::Client {
+    client()
 }
 
 /// The server on `listener`, configured from `env` as the binary would be
@@ -553,7 +617,9 @@ async fn build_server(
     let config = ServeConfig::from_lookup(|name| env.get(name).cloned()).unwrap();
     let leptos = LeptosOptions::builder()
         .output_name("saas")
-        .site_root("target/site")
+        // The workspace's, as `cargo leptos build` leaves it (tests run in
+        // the package's directory).
+        .site_root(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"))
         .site_addr(([127, 0, 0, 1], 0))
         .build();
     Application::build_on(listener, config, leptos).await

@@ -175,7 +175,7 @@ fn InviteForm(
 /// A table's column headings, then the actions column (named for screen
 /// readers only).
 #[component]
-fn TableHead(columns: &'static [&'static str]) -> impl IntoView {
+pub(crate) fn TableHead(columns: &'static [&'static str]) -> impl IntoView {
     view! {
         <thead>
             <tr>
@@ -444,7 +444,7 @@ fn RolePicker(
 /// A change that asks first: `opener` shows `prompt` and the form in
 /// `children`. No script needed for the confirmation.
 #[component]
-fn Confirm(
+pub(crate) fn Confirm(
     opener: &'static str,
     /// The confirmation group's accessible name.
     label: &'static str,

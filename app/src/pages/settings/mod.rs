@@ -4,6 +4,7 @@
 //! organisation tree, which every member may read (and change where a role
 //! given to them in a unit allows).
 
+pub mod api_keys;
 pub mod audit;
 pub mod members;
 pub mod organisation;
@@ -53,6 +54,7 @@ pub fn SettingsFrame(
                     "profile" => "Profile",
                     "organisation" => "Organisation",
                     "audit" => "Audit log",
+                    "api-keys" => "API keys",
                     _ => "Members",
                 };
                 view! {
@@ -64,6 +66,7 @@ pub fn SettingsFrame(
                             {tab("/settings/organisation", "Organisation", "organisation")}
                             {is_admin.then(|| tab("/settings/profile", "Profile", "profile"))}
                             {manages.then(|| tab("/settings/audit", "Audit log", "audit"))}
+                            {is_admin.then(|| tab("/settings/api-keys", "API keys", "api-keys"))}
                         </nav>
                         {children.with_value(|c| c())}
                     </section>
