@@ -233,7 +233,7 @@ pub fn router(state: AppState) -> Router {
             sources,
             headers::csp_and_caching,
         ));
-    let mut router = Router::new().nest("/api/v1", api).merge(browser);
+    let mut router = api.merge(browser);
     for layer in headers::layers(https) {
         router = router.layer(layer);
     }

@@ -30,7 +30,7 @@ use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::{any, get, patch, post};
 use problem::Problem;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 use tower_governor::GovernorLayer;
 use tower_governor::errors::GovernorError;
@@ -110,7 +110,7 @@ impl utoipa::Modify for Bearer {
     }
 }
 
-/// The API's router, to be nested at `/api/v1`.
+/// The API's router: every route is under `/api/v1`.
 pub fn router(auth: Auth, limits: Limits) -> Router {
     let db = auth.db.clone();
     let governor = GovernorConfigBuilder::default()
@@ -139,28 +139,33 @@ pub fn router(auth: Auth, limits: Limits) -> Router {
         failures,
         trusted_proxies: limits.trusted_proxies,
     };
+    // Whole paths, merged rather than nested: a nested router's `/` is
+    // the prefix without its slash, and `/api/v1/` would fall to the server
+    // functions' `/api/{*fn_name}`.
     let authenticated = Router::new()
         .route(
-            "/projects",
+            "/api/v1/projects",
             get(routes::list_projects).post(routes::create_project),
         )
         .route(
-            "/projects/{id}",
+            "/api/v1/projects/{id}",
             get(routes::get_project).patch(routes::patch_project),
         )
-        .route("/projects/{id}/tasks", post(routes::create_task))
-        .route("/tasks/{id}", patch(routes::patch_task))
-        .route("/members", get(routes::list_members))
-        .route("/audit", get(routes::list_audit))
-        // Nested routers' fallbacks do not reach here (the browser's router
-        // has its own): unknown paths under /api/v1 are a route of ours.
-        .route("/{*rest}", any(routes::not_found))
+        .route("/api/v1/projects/{id}/tasks", post(routes::create_task))
+        .route("/api/v1/tasks/{id}", patch(routes::patch_task))
+        .route("/api/v1/members", get(routes::list_members))
+        .route("/api/v1/audit", get(routes::list_audit))
+        // Unknown paths under the prefix, and the prefix itself, are ours:
+        // answered with a problem, not the browser's HTML page.
+        .route("/api/v1", any(routes::not_found))
+        .route("/api/v1/", any(routes::not_found))
+        .route("/api/v1/{*rest}", any(routes::not_found))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(GovernorLayer::new(governor).error_handler(too_many))
         .layer(middleware::from_fn_with_state(gate, bearer::authenticate))
         .with_state(db);
     Router::new()
-        .route("/openapi.json", get(openapi))
+        .route("/api/v1/openapi.json", get(openapi))
         .merge(authenticated)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(limits.timeout, deadline))
@@ -201,8 +206,21 @@ async fn deadline(
     }
 }
 
+/// The document, built and serialised once: it is the same for every
+/// caller and every request.
 async fn openapi() -> impl IntoResponse {
-    axum::Json(ApiDoc::openapi())
+    static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+        ApiDoc::openapi()
+            .to_json()
+            .expect("the OpenAPI document serialises")
+    });
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        DOCUMENT.as_str(),
+    )
 }
 
 /// The rate limit's key: the API key, or the member's `sub`.

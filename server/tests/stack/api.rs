@@ -27,6 +27,7 @@ impl Doc {
             .await
             .unwrap();
         assert_eq!(reply.status(), StatusCode::OK);
+        assert_eq!(reply.headers()["content-type"], "application/json");
         let json: Value = reply.json().await.unwrap();
         Arc::new(Self {
             json,
@@ -969,6 +970,17 @@ async fn bad_input_is_a_problem_naming_its_field_and_writes_nothing(
         .send(Method::DELETE, &format!("/api/v1/projects/{project}"), None)
         .await;
     assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED);
+    // No such route, the API's own prefix included: a problem, not the
+    // browser's HTML page (`send` checks the media type).
+    for path in [
+        "/api/v1/nope",
+        "/api/v1/projects/x/y/z",
+        "/api/v1",
+        "/api/v1/",
+    ] {
+        let answer = api.get(path).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+    }
     // Too large a body: refused before it is read.
     let huge = json!({ "name": "big", "description": "x".repeat(100_000) });
     let reply = client_http()
