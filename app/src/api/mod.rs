@@ -41,7 +41,7 @@ pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) use crate::service::{Need, authorize_at, invalid, not_found};
+pub(crate) use crate::service::{Need, audit, authorize_at, invalid, not_found};
 
 /// The verified caller of this server function, or 401. Server functions
 /// take browser sessions only: the JSON API's bearer credentials reach
@@ -109,16 +109,4 @@ fn db() -> Result<crate::db::Db, AppError> {
         tracing::error!("no database handle in the server function's context");
         AppError::Internal
     })
-}
-
-/// Writes the audit row for a change, inside the change's transaction.
-#[cfg(feature = "ssr")]
-pub(crate) async fn audit(
-    tx: &mut crate::db::TenantTx,
-    caller: &crate::identity::SignedIn,
-    action: crate::audit_action::AuditAction,
-    target_id: uuid::Uuid,
-    summary: serde_json::Value,
-) -> Result<(), AppError> {
-    crate::service::audit(tx, caller, action, target_id, summary).await
 }
